@@ -1,0 +1,14 @@
+/* SPDX-License-Identifier: MIT */
+/* Device drivers: serial, framebuffer console, keyboard, RTC, PCI. */
+#ifndef STRIX_DEV_H
+#define STRIX_DEV_H
+
+#include "kernel/kernel.h"
+
+/* serial.c: COM1 at 115200 8N1, registered as a console. */
+void serial_init(void);
+void serial_putc(char c);
+/* Writes directly, without locks: for panic output. */
+void serial_write_raw(const char *s, size_t n);
+
+#endif

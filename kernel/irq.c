@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: MIT */
+/* Interrupt vectors 32-255: a handler table and end-of-interrupt. */
+#include "kernel/cpu.h"
+
+static struct {
+	irq_handler_t fn;
+	void *arg;
+} handlers[256];
+static struct spinlock handlers_lock = SPINLOCK_INIT("irq handlers");
+
+int irq_set_vector_handler(unsigned vector, irq_handler_t fn, void *arg)
+{
+	bool irq;
+	int ret = 0;
+
+	if (vector < 32 || vector > 255)
+		return -EINVAL;
+	irq = spin_lock_irqsave(&handlers_lock);
+	if (handlers[vector].fn) {
+		ret = -EBUSY;
+	} else {
+		handlers[vector].arg = arg;
+		handlers[vector].fn = fn;
+	}
+	spin_unlock_irqrestore(&handlers_lock, irq);
+	return ret;
+}
+
+void irq_dispatch(struct trap_frame *tf)
+{
+	unsigned v = tf->vector;
+
+	this_cpu()->irq_count++;
+	/* A spurious interrupt is not in service: no EOI (SDM §11.9). */
+	if (v == VECTOR_SPURIOUS)
+		return;
+	/* Acknowledge first, as Linux does: a handler may switch tasks. */
+	lapic_eoi();
+	if (handlers[v].fn)
+		handlers[v].fn(tf, handlers[v].arg);
+}

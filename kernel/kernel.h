@@ -1,0 +1,243 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The kernel core's public interface: logging, panic, the command line,
+ * locks, per-CPU data, traps and interrupts, time, power and self-tests.
+ */
+#ifndef STRIX_KERNEL_H
+#define STRIX_KERNEL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "kernel/boot_info.h"
+#include "kernel/lib/lib.h"
+#include "kernel/uapi/errno.h"
+#include "kernel/x86.h"
+
+#define __unused __attribute__((unused))
+#define __noreturn __attribute__((noreturn))
+#define __packed __attribute__((packed))
+#define __aligned(n) __attribute__((aligned(n)))
+#define likely(x) __builtin_expect(!!(x), 1)
+#define unlikely(x) __builtin_expect(!!(x), 0)
+#define READ_ONCE(x) (*(const volatile __typeof__(x) *)&(x))
+#define WRITE_ONCE(x, v) (*(volatile __typeof__(x) *)&(x) = (v))
+#define barrier() __asm__ volatile("" : : : "memory")
+
+/* ---- The kernel log (kernel/log.c) ---- */
+
+/* Levels as in Linux: a "\001<digit>" prefix on the format. */
+#define KERN_EMERG "\0010"
+#define KERN_ALERT "\0011"
+#define KERN_CRIT "\0012"
+#define KERN_ERR "\0013"
+#define KERN_WARNING "\0014"
+#define KERN_NOTICE "\0015"
+#define KERN_INFO "\0016"
+#define KERN_DEBUG "\0017"
+
+/*
+ * Formats a message into the log ring and every registered console; each
+ * line gets "[seconds.micros] " since kernel entry. Safe from any context,
+ * including interrupts. Returns the number of characters formatted.
+ */
+int printk(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int vprintk(const char *fmt, va_list ap);
+#define pr_err(...) printk(KERN_ERR __VA_ARGS__)
+#define pr_warn(...) printk(KERN_WARNING __VA_ARGS__)
+#define pr_info(...) printk(KERN_INFO __VA_ARGS__)
+#define pr_debug(...) printk(KERN_DEBUG __VA_ARGS__)
+
+/* A place log text goes. write() is called with the log lock held and
+ * interrupts off; it must not sleep or print. */
+struct console {
+	const char *name;
+	void (*write)(struct console *con, const char *s, size_t n);
+	struct console *next;
+};
+/* Adds a console; it first receives the whole log so far. */
+void console_register(struct console *con);
+/* Copies up to n bytes of the log ring's tail into buf; returns the count. */
+size_t log_read_tail(char *buf, size_t n);
+
+/* ---- panic and assertions (kernel/panic.c) ---- */
+
+struct trap_frame;
+/* Prints the message, the registers (if a frame) and a backtrace, then
+ * halts, powers QEMU off or reboots as panic= on the command line says. */
+__noreturn void panic(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2)));
+__noreturn void panic_with_frame(const struct trap_frame *tf, const char *fmt,
+				 ...) __attribute__((format(printf, 2, 3)));
+/* Prints a backtrace starting at the given frame pointer. */
+void backtrace_print(uint64_t rip, uint64_t rbp);
+/* The name of the kernel function containing addr, and addr's offset in
+ * it; NULL when unknown. */
+const char *ksym_lookup(uint64_t addr, uint64_t *offset);
+/* Leaves QEMU through isa-debug-exit (exit status (code << 1) | 1), if the
+ * device is there; returns otherwise. */
+void qemu_debug_exit(uint8_t code);
+
+#define ASSERT(cond)                                                           \
+	do {                                                                   \
+		if (unlikely(!(cond)))                                         \
+			panic("assertion failed: %s (%s:%d)", #cond, __FILE__, \
+			      __LINE__);                                       \
+	} while (0)
+#define BUG() panic("BUG at %s:%d", __FILE__, __LINE__)
+
+/* ---- boot information and the command line (kernel/main.c, cmdline.c) ---- */
+
+/* A copy of what the stub handed over; the memory map is copied too. */
+extern struct boot_info boot_info;
+extern struct boot_mem_range boot_mmap[];
+extern unsigned boot_mmap_count;
+
+/* The value of key=value on the command line, "" for a bare key, or NULL
+ * when the key is absent. Keys repeat: the last one wins, as in Linux. */
+const char *cmdline_get(const char *key);
+/* The value parsed as a number, or def when absent or malformed. */
+uint64_t cmdline_get_u64(const char *key, uint64_t def);
+
+/* ---- spinlocks (kernel/spinlock.h is all inline) ---- */
+
+struct spinlock {
+	volatile uint32_t locked;
+	const char *name;
+};
+#define SPINLOCK_INIT(n) \
+	{                \
+		0, n     \
+	}
+
+static inline void spin_lock(struct spinlock *l)
+{
+	while (__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE))
+		while (READ_ONCE(l->locked))
+			cpu_relax();
+}
+static inline bool spin_trylock(struct spinlock *l)
+{
+	return !__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE);
+}
+static inline void spin_unlock(struct spinlock *l)
+{
+	__atomic_store_n(&l->locked, 0, __ATOMIC_RELEASE);
+}
+/* Takes the lock with interrupts off; returns whether they were on. */
+static inline bool spin_lock_irqsave(struct spinlock *l)
+{
+	bool on = irq_save();
+	spin_lock(l);
+	return on;
+}
+static inline void spin_unlock_irqrestore(struct spinlock *l, bool on)
+{
+	spin_unlock(l);
+	irq_restore(on);
+}
+
+/* ---- per-CPU data, reached through GS (kernel/cpu.c) ---- */
+
+#define MAX_CPUS 64
+
+struct task;
+struct tss;
+struct cpu {
+	struct cpu *self;    /* %gs:0, so this_cpu() is one load */
+	uint64_t kernel_rsp; /* %gs:8, loaded by the syscall entry */
+	uint64_t user_rsp;   /* %gs:16, saved by the syscall entry */
+	unsigned id;	     /* index in cpus[] */
+	uint32_t apic_id;
+	struct task *current;
+	struct task *idle;
+	struct tss *tss;
+	uint64_t irq_count;
+	bool need_resched;
+};
+_Static_assert(offsetof(struct cpu, kernel_rsp) == 8, "asm offset");
+_Static_assert(offsetof(struct cpu, user_rsp) == 16, "asm offset");
+
+static inline struct cpu *this_cpu(void)
+{
+	struct cpu *c;
+	__asm__ volatile("mov %%gs:0, %0" : "=r"(c));
+	return c;
+}
+
+/* ---- traps and interrupts (kernel/trap.c, kernel/irq.c) ---- */
+
+/* Registers as the entry stubs save them; the layout of Linux's pt_regs. */
+struct trap_frame {
+	uint64_t r15, r14, r13, r12, rbp, rbx;
+	uint64_t r11, r10, r9, r8, rax, rcx, rdx, rsi, rdi;
+	uint64_t vector; /* Linux keeps orig_rax here; we keep the vector */
+	uint64_t error;
+	uint64_t rip, cs, rflags, rsp, ss;
+};
+_Static_assert(sizeof(struct trap_frame) == 22 * 8, "trap_frame layout");
+
+static inline bool trap_from_user(const struct trap_frame *tf)
+{
+	return (tf->cs & 3) == 3;
+}
+
+/* Interrupt vectors: exceptions below 32, ISA IRQs from IRQ_VECTOR_BASE. */
+#define IRQ_VECTOR_BASE 0x20
+#define VECTOR_LAPIC_TIMER 0xec
+#define VECTOR_RESCHEDULE 0xfd
+#define VECTOR_SPURIOUS 0xff
+
+typedef void (*irq_handler_t)(struct trap_frame *tf, void *arg);
+/* Installs fn for a vector (>= 32); returns -EBUSY if one is there. */
+int irq_set_vector_handler(unsigned vector, irq_handler_t fn, void *arg);
+/*
+ * Routes ISA IRQ isa_irq (0-15, after the MADT's interrupt source
+ * overrides) through the IOAPIC to this CPU and calls fn for it.
+ */
+int irq_request_isa(unsigned isa_irq, irq_handler_t fn, void *arg);
+/* Signals end of interrupt to the local APIC. */
+void lapic_eoi(void);
+
+/* ---- time (kernel/time.c) ---- */
+
+#define HZ 250
+#define NSEC_PER_SEC 1000000000ULL
+/* Nanoseconds since kernel entry, from the TSC; 0 until calibrated. */
+uint64_t time_ns(void);
+/* Busy-waits at least us microseconds. */
+void time_delay_us(uint64_t us);
+/* Timer interrupts since the timer started. */
+extern volatile uint64_t jiffies;
+extern uint64_t tsc_hz;
+
+/* ---- power (kernel/power.c) ---- */
+
+__noreturn void power_off(void);
+__noreturn void power_reboot(void);
+
+/* ---- self-tests, run when the command line says selftest=... ---- */
+
+struct selftest {
+	const char *name;
+	/* Returns 0 on success; prints its own diagnostics on failure. */
+	int (*run)(void);
+};
+#define SELFTEST(nm)                                                  \
+	static int selftest_##nm(void);                               \
+	static const struct selftest selftest_desc_##nm               \
+		__attribute__((used, section(".selftests"),           \
+			       aligned(8))) = { #nm, selftest_##nm }; \
+	static int selftest_##nm(void)
+/* Runs the self-tests whose names are listed in selftest= ("all" for all)
+ * and reports "selftest NAME: PASS|FAIL" on the log; returns failures. */
+int selftest_run_all(const char *which);
+
+/* Sections the linker script provides. */
+extern const char __kernel_start[], __text_start[], __text_end[],
+	__rodata_start[], __rodata_end[], __data_start[], __bss_end[],
+	__kernel_end[];
+
+#endif

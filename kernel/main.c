@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: MIT */
+/* kernel_main: bring-up order from the stub's hand-off to the first task. */
+#include "dev/dev.h"
+#include "kernel/cpu.h"
+#include "mm/mm.h"
+
+struct boot_info boot_info;
+struct boot_mem_range boot_mmap[1024];
+unsigned boot_mmap_count;
+
+/*
+ * Copies what the stub handed over into the kernel image, so the loader's
+ * memory can be reused. The stub's direct map is live; nothing else is.
+ */
+static bool copy_boot_info(uint64_t bi_phys)
+{
+	const struct boot_info *bi = (const void *)(DIRECT_MAP_BASE + bi_phys);
+	const struct boot_mem_range *map;
+	size_t n;
+
+	if (bi->magic != BOOT_INFO_MAGIC || bi->version != BOOT_INFO_VERSION)
+		return false;
+	memcpy(&boot_info, bi, MIN((size_t)bi->size, sizeof(boot_info)));
+	boot_info.cmdline[BOOT_CMDLINE_MAX - 1] = '\0';
+	map = (const void *)(DIRECT_MAP_BASE + bi->mmap_phys);
+	n = MIN((size_t)bi->mmap_count, ARRAY_SIZE(boot_mmap));
+	memcpy(boot_mmap, map, n * sizeof(*map));
+	boot_mmap_count = n;
+	/* UEFI does not promise a sorted map; everything after wants one. */
+	for (size_t i = 1; i < n; i++) {
+		struct boot_mem_range r = boot_mmap[i];
+		size_t j = i;
+
+		for (; j > 0 && boot_mmap[j - 1].base > r.base; j--)
+			boot_mmap[j] = boot_mmap[j - 1];
+		boot_mmap[j] = r;
+	}
+	return true;
+}
+
+static void banner(void)
+{
+	printk(KERN_NOTICE "Strix x86_64, built " __DATE__ " " __TIME__ "\n");
+	printk(KERN_NOTICE "Command line: %s\n", boot_info.cmdline);
+	printk(KERN_NOTICE "Memory: %llu MiB usable\n",
+	       (unsigned long long)(page_total_count() >> 8));
+	if (boot_info.fb.base)
+		printk(KERN_NOTICE "Framebuffer: %ux%u, %u bytes per line\n",
+		       boot_info.fb.width, boot_info.fb.height,
+		       boot_info.fb.pitch);
+	else
+		printk(KERN_NOTICE "Framebuffer: none (serial console only)\n");
+}
+
+__noreturn void kernel_main(uint64_t bi_phys)
+{
+	bool ok;
+
+	cpu_init_bsp();
+	ok = copy_boot_info(bi_phys);
+	serial_init();
+	if (!ok)
+		panic("boot_info from the stub has the wrong magic or version");
+
+	pmm_init();
+	paging_init();
+	pmm_reclaim_boot_memory();
+	cpu_enable_features();
+	banner();
+
+	if (cmdline_get("crashtest")) {
+		extern void crashtest_run(const char *kind);
+		crashtest_run(cmdline_get("crashtest"));
+	}
+	if (cmdline_get("selftest")) {
+		int failed = selftest_run_all(cmdline_get("selftest"));
+		qemu_debug_exit(failed ? 1 : 0);
+	}
+	pr_info("nothing more to do: halting\n");
+	for (;;)
+		hlt();
+}

@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: MIT */
+/* Exceptions: fixups for kernel faults at known places, else panic. */
+#include "kernel/cpu.h"
+#include "mm/mm.h"
+
+static const char *const exception_names[32] = {
+	"divide error",
+	"debug",
+	"NMI",
+	"breakpoint",
+	"overflow",
+	"bound range exceeded",
+	"invalid opcode",
+	"device not available",
+	"double fault",
+	"coprocessor segment overrun",
+	"invalid TSS",
+	"segment not present",
+	"stack-segment fault",
+	"general protection",
+	"page fault",
+	"reserved (15)",
+	"x87 floating-point error",
+	"alignment check",
+	"machine check",
+	"SIMD floating-point error",
+	"virtualization exception",
+	"control protection",
+	"reserved (22)",
+	"reserved (23)",
+	"reserved (24)",
+	"reserved (25)",
+	"reserved (26)",
+	"reserved (27)",
+	"hypervisor injection",
+	"VMM communication",
+	"security exception",
+	"reserved (31)",
+};
+
+extern const struct extable_entry __ex_table_start[], __ex_table_end[];
+
+uint64_t extable_lookup(uint64_t rip)
+{
+	for (const struct extable_entry *e = __ex_table_start;
+	     e < __ex_table_end; e++)
+		if (e->insn == rip)
+			return e->fixup;
+	return 0;
+}
+
+/* User-mode exceptions become signals once processes exist; the hook is
+ * set by proc/. Returns true if it took care of the trap. */
+bool (*trap_user_exception_hook)(struct trap_frame *tf);
+
+static void exception(struct trap_frame *tf)
+{
+	uint64_t fixup;
+
+	if (tf->vector == 14 && vmm_handle_page_fault(tf, read_cr2()) == 0)
+		return;
+	if (trap_from_user(tf) && trap_user_exception_hook &&
+	    trap_user_exception_hook(tf))
+		return;
+	if (!trap_from_user(tf)) {
+		fixup = extable_lookup(tf->rip);
+		if (fixup) {
+			tf->rip = fixup;
+			return;
+		}
+	}
+	/* A fault pushing onto a stack's guard page cannot be delivered on
+	 * that stack and becomes a double fault (on its own IST stack). */
+	if (tf->vector == 8 && read_cr2() >= VMALLOC_START &&
+	    read_cr2() < VMALLOC_END && tf->rsp - read_cr2() <= PAGE_SIZE)
+		panic_with_frame(tf, "kernel stack overflow (double fault) at "
+				     "%#llx",
+				 (unsigned long long)read_cr2());
+	if (tf->vector == 14)
+		panic_with_frame(tf, "%s at %#llx (error %#llx)",
+				 exception_names[14],
+				 (unsigned long long)read_cr2(),
+				 (unsigned long long)tf->error);
+	panic_with_frame(tf, "%s (error %#llx)", exception_names[tf->vector],
+			 (unsigned long long)tf->error);
+}
+
+void irq_dispatch(struct trap_frame *tf);
+
+/* Called from trap_entry.S for every vector, interrupts off. */
+void trap_dispatch(struct trap_frame *tf)
+{
+	if (tf->vector < 32)
+		exception(tf);
+	else
+		irq_dispatch(tf);
+}

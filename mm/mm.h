@@ -1,0 +1,228 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Memory management: physical pages (buddy allocator over struct page),
+ * kmalloc, kernel page tables, the kernel's virtual areas (stacks, ioremap).
+ */
+#ifndef STRIX_MM_H
+#define STRIX_MM_H
+
+#include "kernel/kernel.h"
+
+#define PAGE_SHIFT 12
+#define PAGE_SIZE (1UL << PAGE_SHIFT)
+#define PAGE_MASK (~(PAGE_SIZE - 1))
+
+#define KERNEL_SPACE_START 0xffff800000000000ULL
+#define USER_SPACE_END 0x0000800000000000ULL
+/* Kernel virtual allocations: stacks with guard pages, ioremap. */
+#define VMALLOC_START 0xffffc00000000000ULL
+#define VMALLOC_END 0xffffc80000000000ULL
+
+/* ---- physical addresses and the direct map ---- */
+
+#ifdef STRIX_HOST
+/* Host unit tests back "physical memory" with an ordinary buffer. */
+extern char *mm_host_phys_base;
+static inline void *phys_to_virt(uint64_t p)
+{
+	return mm_host_phys_base + p;
+}
+static inline uint64_t virt_to_phys(const void *v)
+{
+	return (uint64_t)((const char *)v - mm_host_phys_base);
+}
+#else
+static inline void *phys_to_virt(uint64_t p)
+{
+	return (void *)(p + DIRECT_MAP_BASE);
+}
+/* Only for direct-map and kernel-image addresses. */
+static inline uint64_t virt_to_phys(const void *v)
+{
+	uint64_t a = (uint64_t)v;
+	extern uint64_t kernel_phys_base;
+
+	if (a >= KERNEL_VIRT_BASE)
+		return a - KERNEL_VIRT_BASE + kernel_phys_base;
+	return a - DIRECT_MAP_BASE;
+}
+#endif
+
+/* ---- struct page and the buddy allocator (page_alloc.c) ---- */
+
+#define MAX_ORDER 10 /* largest block: 2^10 pages, 4 MiB */
+
+enum page_flags {
+	PG_RESERVED = 1 << 0, /* never allocatable (firmware, holes) */
+	PG_BUDDY = 1 << 1,    /* heads a free block in a buddy list */
+	PG_SLAB = 1 << 2,     /* holds kmalloc objects */
+	PG_LARGE = 1 << 3,    /* heads a multi-page kmalloc block */
+};
+
+struct kmem_cache;
+/* One per physical page frame, indexed by page frame number. */
+struct page {
+	uint32_t flags;
+	int32_t refcount; /* users of an allocated page */
+	uint8_t order;	  /* block order when PG_BUDDY or PG_LARGE */
+	uint8_t pad[3];
+	uint32_t slab_inuse;
+	struct {
+		struct page *next, *prev;
+	} list; /* buddy free list, a cache's partial slabs */
+	union {
+		struct {
+			void *freelist;
+			struct kmem_cache *cache;
+		} slab;
+		struct {
+			void *private; /* owner's use: page cache, tables */
+			uint64_t index;
+		};
+	};
+};
+_Static_assert(sizeof(struct page) == 48, "struct page grew");
+
+extern struct page *mem_map;
+extern uint64_t max_pfn;
+
+static inline uint64_t page_to_pfn(const struct page *p)
+{
+	return (uint64_t)(p - mem_map);
+}
+static inline struct page *pfn_to_page(uint64_t pfn)
+{
+	return &mem_map[pfn];
+}
+static inline uint64_t page_to_phys(const struct page *p)
+{
+	return page_to_pfn(p) << PAGE_SHIFT;
+}
+static inline struct page *phys_to_page(uint64_t phys)
+{
+	return pfn_to_page(phys >> PAGE_SHIFT);
+}
+static inline void *page_address(const struct page *p)
+{
+	return phys_to_virt(page_to_phys(p));
+}
+static inline struct page *virt_to_page(const void *v)
+{
+	return phys_to_page(virt_to_phys(v));
+}
+
+#define PAGE_ZERO 0x1 /* zero the block before returning it */
+
+/*
+ * Sets up the allocator for frames [0, npages) described by map (an array
+ * of npages struct page, every one starting reserved). Frames become
+ * allocatable through page_free_range().
+ */
+void page_alloc_init(struct page *map, uint64_t npages);
+/* Makes [start_pfn, end_pfn) free, in the largest aligned blocks. */
+void page_free_range(uint64_t start_pfn, uint64_t end_pfn);
+/* A block of 2^order pages with refcount 1, or NULL when memory is out. */
+struct page *page_alloc(unsigned order, unsigned flags);
+void page_free(struct page *p, unsigned order);
+/* Drops one reference to an order-0 page; frees it when none remain. */
+void page_put(struct page *p);
+static inline void page_get(struct page *p)
+{
+	__atomic_add_fetch(&p->refcount, 1, __ATOMIC_RELAXED);
+}
+uint64_t page_free_count(void);
+uint64_t page_total_count(void);
+
+/* Convenience: one zeroed page, by physical address (0 when out). */
+uint64_t page_alloc_phys(void);
+void page_free_phys(uint64_t phys);
+
+/* ---- kmalloc (slab.c) ---- */
+
+#define KMALLOC_MAX (1UL << (MAX_ORDER + PAGE_SHIFT))
+
+/* Empties the caches; called once the page allocator is up. */
+void kmalloc_init(void);
+/* Memory for size bytes (8-byte aligned; page-aligned above 2 KiB), or
+ * NULL. kmalloc(0) returns NULL. */
+void *kmalloc(size_t size);
+void *kzalloc(size_t size);
+/* Frees what kmalloc returned; kfree(NULL) does nothing. */
+void kfree(const void *p);
+/* The usable size of an allocation. */
+size_t ksize(const void *p);
+
+/* ---- page tables (paging.c) ---- */
+
+#define PTE_P (1ULL << 0)
+#define PTE_W (1ULL << 1)
+#define PTE_U (1ULL << 2)
+#define PTE_PWT (1ULL << 3)
+#define PTE_PCD (1ULL << 4)
+#define PTE_A (1ULL << 5)
+#define PTE_D (1ULL << 6)
+#define PTE_PS (1ULL << 7) /* huge page in a PDPT or PD entry */
+#define PTE_G (1ULL << 8)
+#define PTE_COW (1ULL << 9) /* software bit: copy on write */
+#define PTE_NX (1ULL << 63)
+#define PTE_ADDR 0x000ffffffffff000ULL
+
+/* Cache types through PAT (we program PAT entry 1 as write-combining). */
+#define PTE_CACHE_WB 0
+#define PTE_CACHE_WC PTE_PWT
+#define PTE_CACHE_UC (PTE_PCD | PTE_PWT)
+
+/* The kernel's PML4; its upper half is shared by every address space. */
+extern uint64_t kernel_pml4_phys;
+
+/*
+ * Builds the kernel's page tables (direct map of RAM, kernel image with
+ * W^X), enables NX/WP/PGE and switches to them.
+ */
+void paging_init(void);
+/*
+ * The PTE for va under the PML4 at pml4_phys, allocating intermediate
+ * tables (with user access when va is below USER_SPACE_END) if alloc;
+ * NULL if absent or out of memory. Never crosses a huge page.
+ */
+uint64_t *pt_walk(uint64_t pml4_phys, uint64_t va, bool alloc);
+/* Maps one 4 KiB page; -ENOMEM if a table cannot be allocated. */
+int pt_map(uint64_t pml4_phys, uint64_t va, uint64_t pa, uint64_t flags);
+/* Clears the PTE for va and returns its old value (0 if none). */
+uint64_t pt_unmap(uint64_t pml4_phys, uint64_t va);
+/* Invalidates va in this CPU's TLB. */
+void tlb_flush_page(uint64_t va);
+void tlb_flush_all(void);
+
+/* ---- kernel virtual areas (vmalloc.c) ---- */
+
+#define KSTACK_SIZE (16 * 1024)
+
+/* Maps [phys, phys + size) uncached (or with the given PTE_CACHE_*). */
+void *ioremap(uint64_t phys, size_t size, uint64_t cache);
+void iounmap(void *va);
+/* A kernel stack with an unmapped guard page below it; returns its
+ * lowest address (the top is + KSTACK_SIZE), or NULL. */
+void *kstack_alloc(void);
+void kstack_free(void *stack);
+/* size bytes of virtually contiguous, zeroed kernel memory, or NULL. */
+void *vmalloc(size_t size);
+void vfree(void *va);
+
+/* ---- the physical memory map (pmm.c) ---- */
+
+/* Builds mem_map from the boot memory map and frees usable RAM. */
+void pmm_init(void);
+/* Frees the stub's loader memory and early page tables, once the kernel
+ * runs on its own page tables, stack and descriptor tables. */
+void pmm_reclaim_boot_memory(void);
+/* A zeroed page below 1 MiB kept aside at boot (for the SMP trampoline). */
+uint64_t pmm_low_page(void);
+
+/* ---- page faults (fault.c) ---- */
+
+/* Resolves a page fault at addr; 0 if resolved, else a negative errno and
+ * the caller decides between a signal and a panic. */
+int vmm_handle_page_fault(struct trap_frame *tf, uint64_t addr);
+
+#endif

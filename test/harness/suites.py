@@ -1,0 +1,81 @@
+"""The guest test suites: what each boots with and how its output is read.
+
+QEMU exit status: 0 after an ACPI power-off; (code << 1) | 1 after the
+kernel writes code to isa-debug-exit (so 1 means "exit 0", 3 a panic).
+"""
+import re
+
+
+class Suite:
+    name = "?"
+    cmdline = ""
+    timeout = 120
+    initrd = None  # path of a cpio to boot instead of build/initrd.cpio
+    smp = 2
+    mem = "1G"
+    esp_mb = 128
+    qemu_args = []
+
+    def interact(self, m):
+        """Drives the running machine; by default just lets it run."""
+
+    def check(self, run):
+        raise NotImplementedError
+
+
+def boot_failure(run):
+    """A case describing why a boot went wrong, if it did."""
+    if run.timed_out:
+        return ("timeout", False, "no exit within the time limit; "
+                + run.extra.get("timeout_waiting_for", ""))
+    return None
+
+
+class SelfTests(Suite):
+    """The kernel's own SELFTEST()s, all in one boot."""
+    name = "selftest"
+    cmdline = "selftest=all panic=exit"
+    timeout = 180
+
+    def check(self, run):
+        for m in re.finditer(r"selftest (\S+): (PASS|FAIL)", run.serial):
+            yield m.group(1), m.group(2) == "PASS", ""
+        summary = re.search(r"selftests: (\d+) run, (\d+) failed", run.serial)
+        ok = (summary is not None and int(summary.group(1)) > 0
+              and summary.group(2) == "0" and run.exit_code in (0, 1))
+        yield "completed", ok, (
+            f"exit status {run.exit_code}" if summary else
+            "no summary line" + ("; panic" if "Kernel panic" in run.serial else ""))
+
+
+class Crash(Suite):
+    """A deliberate kernel fault: the panic path must print the registers
+    and a symbolized backtrace, then leave QEMU through isa-debug-exit."""
+    timeout = 90
+
+    def __init__(self, kind, expect, in_trace):
+        self.kind = kind
+        self.name = f"panic-{kind}"
+        self.cmdline = f"crashtest={kind} panic=exit"
+        self.expect = expect
+        self.in_trace = in_trace
+
+    def check(self, run):
+        fail = boot_failure(run)
+        if fail:
+            yield fail
+            return
+        s = run.serial
+        yield "message", self.expect in s, f"no '{self.expect}' on serial"
+        yield "registers", re.search(r"RIP: 0010:ffffffff8", s) is not None, ""
+        trace = s[s.find("Call trace:"):] if "Call trace:" in s else ""
+        yield "backtrace", self.in_trace in trace, f"'{self.in_trace}' not in trace"
+        yield "debug-exit", run.exit_code == 3, f"exit status {run.exit_code}"
+
+
+SUITES = [
+    SelfTests(),
+    Crash("pagefault", "Kernel panic: page fault at 0xdead", "crashtest_pagefault"),
+    Crash("stack", "Kernel panic: kernel stack overflow (double fault)",
+          "crashtest_recurse"),
+]
