@@ -26,6 +26,73 @@
 #define WRITE_ONCE(x, v) (*(volatile __typeof__(x) *)&(x) = (v))
 #define barrier() __asm__ volatile("" : : : "memory")
 
+/* ---- error pointers: a pointer return is NULL or an encoded errno ---- */
+
+static inline void *ERR_PTR(long err)
+{
+	return (void *)err;
+}
+static inline long PTR_ERR(const void *p)
+{
+	return (long)p;
+}
+static inline bool IS_ERR(const void *p)
+{
+	return (uint64_t)p >= (uint64_t)-4095;
+}
+static inline bool IS_ERR_OR_NULL(const void *p)
+{
+	return !p || IS_ERR(p);
+}
+
+/* ---- user memory (kernel/uaccess.c) ---- */
+
+/* A user-space address: an integer, never dereferenced directly. */
+typedef uint64_t uaddr_t;
+/* The end of user space (Linux's TASK_SIZE_MAX: one page below the
+ * canonical hole, so SYSRET never returns to a non-canonical address). */
+#define USER_ADDR_END 0x00007ffffffff000ULL
+
+static inline bool user_range_ok(uaddr_t addr, size_t n)
+{
+	return addr <= USER_ADDR_END && n <= USER_ADDR_END - addr;
+}
+/* Copy between kernel and user memory: 0, or -EFAULT when any byte is
+ * outside user space or unmapped (page faults are resolved first, so
+ * copy-on-write and demand paging happen as for the program itself). */
+int copy_from_user(void *dst, uaddr_t src, size_t n);
+int copy_to_user(uaddr_t dst, const void *src, size_t n);
+int clear_user(uaddr_t dst, size_t n);
+/* Copies a NUL-terminated string of at most size-1 characters: returns
+ * its length, -EFAULT, or -ENAMETOOLONG when no NUL is within size. */
+long strncpy_from_user(char *dst, uaddr_t src, size_t size);
+#define get_user(kvar, uaddr) copy_from_user(&(kvar), (uaddr), sizeof(kvar))
+#define put_user(kval, uaddr)                                          \
+	({                                                             \
+		__typeof__(kval) __v = (kval);                         \
+		copy_to_user((uaddr), &__v, sizeof(__v));              \
+	})
+
+/* ---- system calls (kernel/syscall.c) ---- */
+
+typedef long (*syscall_fn)(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t,
+			   uint64_t);
+struct syscall_entry {
+	unsigned nr;
+	syscall_fn fn;
+};
+/*
+ * Registers handler for Linux system call __NR_name (kernel/uapi/unistd.h).
+ * Handlers take their arguments with natural types (int, size_t, uaddr_t,
+ * ...; at most six, all passed in registers) and return a value or a
+ * negative errno. Unregistered numbers return -ENOSYS.
+ */
+#define SYSCALL_REGISTER(name, handler)                                    \
+	static const struct syscall_entry __syscall_##name                 \
+		__attribute__((used, section(".syscalls"), aligned(8))) = { \
+			__NR_##name, (syscall_fn)(void (*)(void))(handler)  \
+		}
+
 /* ---- The kernel log (kernel/log.c) ---- */
 
 /* Levels as in Linux: a "\001<digit>" prefix on the format. */
@@ -207,6 +274,10 @@ void lapic_eoi(void);
 #define NSEC_PER_SEC 1000000000ULL
 /* Nanoseconds since kernel entry, from the TSC; 0 until calibrated. */
 uint64_t time_ns(void);
+/* Wall-clock nanoseconds since the Unix epoch (CLOCK_REALTIME). */
+uint64_t time_realtime_ns(void);
+/* Steps the wall clock so that time_realtime_ns() returns ns now. */
+void time_set_realtime_ns(uint64_t ns);
 /* Busy-waits at least us microseconds. */
 void time_delay_us(uint64_t us);
 /* Timer interrupts since the timer started. */

@@ -1,0 +1,341 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Processes and threads: tasks, the scheduler, wait queues and sleeping
+ * locks, timers, signals, credentials. Follows Linux's split: a struct task
+ * per thread; a struct process per thread group (Linux's signal_struct);
+ * refcounted mm, files, fs and sighand that clone() may share.
+ */
+#ifndef STRIX_PROC_H
+#define STRIX_PROC_H
+
+#include "kernel/kernel.h"
+#include "kernel/lib/list.h"
+#include "kernel/uapi/misc.h"
+#include "kernel/uapi/signal.h"
+
+struct mm;
+struct files_struct;
+struct fs_struct;
+struct file;
+struct tty;
+struct task;
+
+/* ---- wait queues (proc/wait.c) ---- */
+
+struct wait_queue {
+	struct spinlock lock;
+	struct list_head waiters;
+};
+
+/* One sleeper's entry; lives on the sleeper's stack. */
+struct waiter {
+	struct list_head link;
+	struct task *task;
+	/* Called by wake_up() instead of waking task, if set (poll/epoll). */
+	void (*func)(struct waiter *w);
+	void *private;
+};
+
+#define WAIT_QUEUE_INIT(name) \
+	{ SPINLOCK_INIT("waitq"), LIST_HEAD_INIT((name).waiters) }
+void wq_init(struct wait_queue *wq);
+/* Queues w (if not queued) and sets current's state; then the caller
+ * checks its condition and calls schedule() if it still has to wait. */
+void prepare_to_wait(struct wait_queue *wq, struct waiter *w, int state);
+/* Dequeues w and makes current runnable again. */
+void finish_wait(struct wait_queue *wq, struct waiter *w);
+/* Wakes every waiter (or calls its func). Safe from interrupts. */
+void wake_up(struct wait_queue *wq);
+/* Wakes at most one task waiter, oldest first. */
+void wake_up_one(struct wait_queue *wq);
+void waiter_init(struct waiter *w);
+
+/*
+ * Sleeps until cond holds or a signal arrives: 0, or -ERESTARTSYS when a
+ * signal is pending (the syscall layer turns that into -EINTR or a
+ * restart as SA_RESTART says).
+ */
+#define wait_event_interruptible(wq, cond)                                 \
+	({                                                                 \
+		int __ret = 0;                                             \
+		struct waiter __w;                                         \
+		waiter_init(&__w);                                         \
+		for (;;) {                                                 \
+			prepare_to_wait((wq), &__w, TASK_INTERRUPTIBLE);   \
+			if (cond)                                          \
+				break;                                     \
+			if (signal_pending(current)) {                     \
+				__ret = -ERESTARTSYS;                      \
+				break;                                     \
+			}                                                  \
+			schedule();                                        \
+		}                                                          \
+		finish_wait((wq), &__w);                                   \
+		__ret;                                                     \
+	})
+
+/* As above, giving up at deadline (time_ns() clock; 0 means never):
+ * 0, -ETIMEDOUT or -ERESTARTSYS. */
+#define wait_event_interruptible_deadline(wq, cond, deadline)              \
+	({                                                                 \
+		int __ret = 0;                                             \
+		struct waiter __w;                                         \
+		waiter_init(&__w);                                         \
+		for (;;) {                                                 \
+			prepare_to_wait((wq), &__w, TASK_INTERRUPTIBLE);   \
+			if (cond)                                          \
+				break;                                     \
+			if (signal_pending(current)) {                     \
+				__ret = -ERESTARTSYS;                      \
+				break;                                     \
+			}                                                  \
+			if ((deadline) && time_ns() >= (deadline)) {       \
+				__ret = -ETIMEDOUT;                        \
+				break;                                     \
+			}                                                  \
+			schedule_deadline(deadline);                       \
+		}                                                          \
+		finish_wait((wq), &__w);                                   \
+		__ret;                                                     \
+	})
+
+/* Sleeps, ignoring signals, until cond holds. */
+#define wait_event(wq, cond)                                               \
+	do {                                                               \
+		struct waiter __w;                                         \
+		waiter_init(&__w);                                         \
+		for (;;) {                                                 \
+			prepare_to_wait((wq), &__w, TASK_UNINTERRUPTIBLE); \
+			if (cond)                                          \
+				break;                                     \
+			schedule();                                        \
+		}                                                          \
+		finish_wait((wq), &__w);                                   \
+	} while (0)
+
+/* ---- sleeping locks (proc/wait.c) ---- */
+
+struct mutex {
+	struct spinlock lock;
+	struct task *owner;
+	struct wait_queue wq;
+};
+#define MUTEX_INIT(name) \
+	{ SPINLOCK_INIT("mutex"), NULL, WAIT_QUEUE_INIT((name).wq) }
+void mutex_init(struct mutex *m);
+void mutex_lock(struct mutex *m);
+/* 0, or -EINTR if a signal arrived first. */
+int mutex_lock_interruptible(struct mutex *m);
+bool mutex_trylock(struct mutex *m);
+void mutex_unlock(struct mutex *m);
+
+/* ---- timers on the time_ns() clock (proc/timer.c) ---- */
+
+struct ktimer {
+	uint64_t expires; /* time_ns() at which fn runs */
+	void (*fn)(struct ktimer *t); /* runs in the timer interrupt */
+	void *data;
+	struct list_head link;
+	bool armed;
+};
+void ktimer_init(struct ktimer *t, void (*fn)(struct ktimer *), void *data);
+/* (Re)arms t to fire at expires. */
+void ktimer_arm(struct ktimer *t, uint64_t expires);
+/* Disarms t; returns whether it was armed. */
+bool ktimer_cancel(struct ktimer *t);
+
+/* ---- credentials ---- */
+
+#define NGROUPS_MAX 65536
+#define CRED_GROUPS 32 /* supplementary groups we keep */
+
+struct cred {
+	uint32_t uid, euid, suid, fsuid;
+	uint32_t gid, egid, sgid, fsgid;
+	uint32_t ngroups;
+	uint32_t groups[CRED_GROUPS];
+};
+
+/* Is the caller privileged (euid 0; we have no capabilities yet)? */
+bool capable(void);
+bool cred_in_group(const struct cred *c, uint32_t gid);
+
+/* ---- signals (proc/signal.c) ---- */
+
+struct sigqueue {
+	struct list_head link;
+	struct linux_siginfo info;
+};
+
+struct sigpending {
+	sigset_t set;
+	struct list_head queue; /* struct sigqueue, in arrival order */
+};
+
+struct sighand {
+	int refcount;
+	struct spinlock lock;
+	struct linux_sigaction action[NSIG];
+};
+
+/* ---- tasks and processes (proc/task.c) ---- */
+
+enum task_state {
+	TASK_RUNNING = 0,
+	TASK_INTERRUPTIBLE = 1,
+	TASK_UNINTERRUPTIBLE = 2,
+	TASK_STOPPED = 4,
+	TASK_DEAD = 8,
+};
+
+/* Per thread. */
+struct task {
+	int tid;
+	volatile int state;
+	char comm[16];
+	struct process *proc;
+
+	/* Scheduling (proc/sched.c) */
+	struct list_head run_link;
+	bool on_rq;
+	int nice;
+	uint64_t vruntime;	 /* weighted ns of CPU time */
+	uint64_t slice_start;	 /* time_ns() when last put on a CPU */
+	unsigned cpu;
+	struct ktimer sleep_timer; /* schedule_deadline() */
+
+	/* Kernel stack and saved context */
+	void *kstack;		/* lowest address; KSTACK_SIZE bytes */
+	uint64_t saved_rsp;	/* while switched out */
+	struct trap_frame *user_regs; /* top of kstack: user state */
+	void *fpu;		/* XSAVE/FXSAVE area, 64-byte aligned */
+	uint64_t fs_base, gs_base;
+
+	/* Shared with other tasks according to clone() flags */
+	struct mm *mm;		/* NULL for kernel threads */
+	struct files_struct *files;
+	struct fs_struct *fs;
+	struct sighand *sighand;
+
+	/* Signals */
+	sigset_t blocked;
+	sigset_t saved_blocked;	/* restored after sigsuspend/ppoll */
+	bool restore_blocked;
+	struct sigpending pending;
+	struct linux_stack altstack;
+
+	uaddr_t set_child_tid, clear_child_tid;
+	uaddr_t robust_list;
+	uint64_t robust_list_len;
+	struct list_head thread_link; /* in proc->threads */
+	struct wait_queue *vfork_done; /* parent waits on it (CLONE_VFORK) */
+	bool vfork_released;
+	int exit_code;
+
+	/* Accounting */
+	uint64_t utime_ns, stime_ns, start_ns;
+	uint64_t nvcsw, nivcsw, minflt, majflt;
+	uint64_t entered_kernel_ns;
+};
+
+/* Per thread group: what POSIX calls a process. */
+struct process {
+	int pid; /* = the leader's tid */
+	int refcount;
+	struct task *leader;
+	struct list_head threads;
+	int nr_threads;		/* not yet exited */
+
+	struct process *parent;
+	struct list_head children;
+	struct list_head sibling; /* in parent->children */
+	struct wait_queue child_wait; /* wait4() sleeps here */
+
+	int pgid, sid;
+	struct tty *ctty;
+
+	struct cred cred;
+	struct linux_rlimit rlim[RLIM_NLIMITS];
+	struct sigpending shared_pending;
+
+	/* Exit and job control, for wait4() */
+	bool exiting;		/* exit_group or fatal signal under way */
+	bool zombie;		/* all threads gone, not reaped */
+	int exit_status;	/* wait status (W* encoding) */
+	int exit_signal;	/* sent to the parent at exit (SIGCHLD) */
+	bool stopped;
+	int stop_signal;
+	bool report_stop;	/* WUNTRACED has not seen this stop */
+	bool report_continue;	/* WCONTINUED has not seen this continue */
+	int group_stop_count;	/* threads still to stop */
+
+	struct ktimer real_timer; /* ITIMER_REAL / alarm() */
+	uint64_t real_interval_ns;
+
+	uint64_t cutime_ns, cstime_ns; /* reaped children */
+	uint64_t start_ns;
+	struct file *exe;	/* the executable, for /proc/PID/exe */
+	uaddr_t arg_start, arg_end, env_start, env_end;
+};
+
+#define current (this_cpu()->current)
+
+#define PID_MAX 32768
+
+/* The task with this tid, or NULL. Caller holds tasklist_lock. */
+struct task *task_by_tid(int tid);
+struct process *process_by_pid(int pid);
+extern struct spinlock tasklist_lock;
+
+/*
+ * Starts a kernel thread running fn(arg); it exits when fn returns.
+ * Returns the task or NULL.
+ */
+struct task *kthread_start(const char *name, int (*fn)(void *), void *arg);
+
+/* ---- the scheduler (proc/sched.c) ---- */
+
+void sched_init(void);
+/* Gives up the CPU; if current->state is not TASK_RUNNING the task stays
+ * off the run queue until woken. */
+void schedule(void);
+/* schedule(), but also wake at deadline (time_ns()); 0 = no deadline. */
+void schedule_deadline(uint64_t deadline);
+/* Makes t runnable if it was sleeping (interruptibly, or at all if
+ * any_state); returns whether it did. Safe from interrupts. */
+bool task_wake(struct task *t);
+bool task_wake_state(struct task *t, int states);
+/* Enters the idle loop on this CPU as its idle task; never returns. */
+__noreturn void sched_idle_loop(void);
+/* Starts running tasks: the caller becomes this CPU's idle task. */
+__noreturn void sched_start(void);
+
+/* ---- signals (proc/signal.c) ---- */
+
+/* Is a signal deliverable to t (pending and not blocked)? */
+bool signal_pending(struct task *t);
+/* Sends sig to one thread / to a process (any thread may take it).
+ * info may be NULL (SI_KERNEL). 0 or -errno. */
+int signal_send_task(struct task *t, int sig, const struct linux_siginfo *info);
+int signal_send_process(struct process *p, int sig,
+			const struct linux_siginfo *info);
+/* Sends sig to every process in process group pgid. */
+int signal_send_pgrp(int pgid, int sig, const struct linux_siginfo *info);
+/* On the way back to user mode: delivers pending signals by building
+ * frames or taking default actions. Interrupts on. */
+void signal_deliver(struct trap_frame *tf);
+
+/* ---- leaving the kernel (proc/sched.c) ---- */
+
+/* Runs before every return to user mode: reschedules, delivers signals.
+ * Called with interrupts off; returns with them off. */
+void exit_to_user(struct trap_frame *tf);
+
+/* ---- exit (proc/exit.c) ---- */
+
+/* Ends the calling thread with the given wait status; never returns. */
+__noreturn void task_exit(int status);
+/* Ends every thread of the calling process (exit_group, fatal signals). */
+__noreturn void process_exit(int status);
+
+#endif
