@@ -11,4 +11,8 @@ void serial_putc(char c);
 /* Writes directly, without locks: for panic output. */
 void serial_write_raw(const char *s, size_t n);
 
+/* random.c: n bytes from the kernel's CSPRNG (getrandom, AT_RANDOM).
+ * Returns 0. */
+int random_get_bytes(void *buf, size_t n);
+
 #endif

@@ -40,13 +40,9 @@ struct cpu_tables {
 	struct tss tss __aligned(16);
 };
 
-extern struct cpu cpus[MAX_CPUS];
-extern unsigned cpu_count;
 
 /* Loads a GDT with a TSS whose IST stacks are ist_stacks[0..2]. */
 void gdt_init_cpu(struct cpu_tables *t, const uint64_t ist_tops[3]);
-/* Sets the stack the CPU switches to on an interrupt from user mode. */
-void tss_set_rsp0(uint64_t rsp0);
 void idt_init(void);
 void idt_load(void);
 /* The BSP's per-CPU block, GS base and descriptor tables. */
@@ -59,6 +55,5 @@ struct extable_entry {
 	uint64_t insn;
 	uint64_t fixup;
 };
-uint64_t extable_lookup(uint64_t rip);
 
 #endif

@@ -14,6 +14,7 @@
 #include "kernel/boot_info.h"
 #include "kernel/lib/lib.h"
 #include "kernel/uapi/errno.h"
+#include "kernel/uapi/unistd.h"
 #include "kernel/x86.h"
 
 #define __unused __attribute__((unused))
@@ -66,6 +67,10 @@ int clear_user(uaddr_t dst, size_t n);
 /* Copies a NUL-terminated string of at most size-1 characters: returns
  * its length, -EFAULT, or -ENAMETOOLONG when no NUL is within size. */
 long strncpy_from_user(char *dst, uaddr_t src, size_t size);
+/* Atomically replaces the aligned word at uaddr with new if it holds old;
+ * *found gets what it held. 0 or -EFAULT. */
+int cmpxchg_user_u32(uaddr_t uaddr, uint32_t old, uint32_t new,
+		     uint32_t *found);
 #define get_user(kvar, uaddr) copy_from_user(&(kvar), (uaddr), sizeof(kvar))
 #define put_user(kval, uaddr)                                          \
 	({                                                             \
@@ -128,6 +133,9 @@ struct console {
 void console_register(struct console *con);
 /* Copies up to n bytes of the log ring's tail into buf; returns the count. */
 size_t log_read_tail(char *buf, size_t n);
+
+/* The fixup address for a fault at a user-access instruction, or 0. */
+uint64_t extable_lookup(uint64_t rip);
 
 /* ---- panic and assertions (kernel/panic.c) ---- */
 
@@ -218,14 +226,20 @@ struct cpu {
 	uint64_t user_rsp;   /* %gs:16, saved by the syscall entry */
 	unsigned id;	     /* index in cpus[] */
 	uint32_t apic_id;
-	struct task *current;
+	struct task *curr; /* the running task: `current` */
 	struct task *idle;
+	uint64_t loaded_pml4; /* CR3 as last written */
 	struct tss *tss;
 	uint64_t irq_count;
 	bool need_resched;
 };
 _Static_assert(offsetof(struct cpu, kernel_rsp) == 8, "asm offset");
 _Static_assert(offsetof(struct cpu, user_rsp) == 16, "asm offset");
+
+extern struct cpu cpus[MAX_CPUS];
+extern unsigned cpu_count;
+/* The stack the CPU loads on an interrupt from user mode (TSS.RSP0). */
+void tss_set_rsp0(uint64_t rsp0);
 
 static inline struct cpu *this_cpu(void)
 {
@@ -240,8 +254,8 @@ static inline struct cpu *this_cpu(void)
 struct trap_frame {
 	uint64_t r15, r14, r13, r12, rbp, rbx;
 	uint64_t r11, r10, r9, r8, rax, rcx, rdx, rsi, rdi;
-	uint64_t vector; /* Linux keeps orig_rax here; we keep the vector */
-	uint64_t error;
+	uint64_t vector; /* the vector, or VECTOR_SYSCALL */
+	uint64_t error;	 /* error code; for syscalls the number (orig_rax) */
 	uint64_t rip, cs, rflags, rsp, ss;
 };
 _Static_assert(sizeof(struct trap_frame) == 22 * 8, "trap_frame layout");
@@ -253,6 +267,7 @@ static inline bool trap_from_user(const struct trap_frame *tf)
 
 /* Interrupt vectors: exceptions below 32, ISA IRQs from IRQ_VECTOR_BASE. */
 #define IRQ_VECTOR_BASE 0x20
+#define VECTOR_SYSCALL 0x100 /* not a vector: marks a syscall frame */
 #define VECTOR_LAPIC_TIMER 0xec
 #define VECTOR_RESCHEDULE 0xfd
 #define VECTOR_SPURIOUS 0xff
@@ -283,6 +298,16 @@ void time_delay_us(uint64_t us);
 /* Timer interrupts since the timer started. */
 extern volatile uint64_t jiffies;
 extern uint64_t tsc_hz;
+
+/* ---- user FPU state (kernel/fpu.c) ---- */
+
+extern size_t fpu_state_size; /* bytes; areas must be 64-byte aligned */
+extern bool fpu_use_xsave;
+extern uint64_t fpu_xfeatures;
+void fpu_init(void);
+void fpu_save(void *area);
+void fpu_restore(const void *area);
+void fpu_init_state(void *area);
 
 /* ---- power (kernel/power.c) ---- */
 

@@ -7,6 +7,8 @@
 #define STRIX_MM_H
 
 #include "kernel/kernel.h"
+#include "kernel/lib/list.h"
+#include "proc/proc.h"
 
 #define PAGE_SHIFT 12
 #define PAGE_SIZE (1UL << PAGE_SHIFT)
@@ -57,6 +59,7 @@ enum page_flags {
 	PG_BUDDY = 1 << 1,    /* heads a free block in a buddy list */
 	PG_SLAB = 1 << 2,     /* holds kmalloc objects */
 	PG_LARGE = 1 << 3,    /* heads a multi-page kmalloc block */
+	PG_ANON = 1 << 4,     /* private to the mappings that reference it */
 };
 
 struct kmem_cache;
@@ -190,6 +193,11 @@ uint64_t *pt_walk(uint64_t pml4_phys, uint64_t va, bool alloc);
 int pt_map(uint64_t pml4_phys, uint64_t va, uint64_t pa, uint64_t flags);
 /* Clears the PTE for va and returns its old value (0 if none). */
 uint64_t pt_unmap(uint64_t pml4_phys, uint64_t va);
+/* Calls fn for every present 4 KiB PTE mapping an address in [start, end)
+ * (below USER_SPACE_END), skipping absent tables quickly. */
+typedef void (*pt_range_fn)(uint64_t va, uint64_t *pte, void *ctx);
+void pt_walk_range(uint64_t pml4_phys, uint64_t start, uint64_t end,
+		   pt_range_fn fn, void *ctx);
 /* Invalidates va in this CPU's TLB. */
 void tlb_flush_page(uint64_t va);
 void tlb_flush_all(void);
@@ -219,10 +227,108 @@ void pmm_reclaim_boot_memory(void);
 /* A zeroed page below 1 MiB kept aside at boot (for the SMP trampoline). */
 uint64_t pmm_low_page(void);
 
+/* ---- user address spaces (vma.c, fault.c, mmap.c) ---- */
+
+struct file;
+struct shmem;
+
+/* vma->flags */
+#define VMA_SHARED 0x1	   /* MAP_SHARED: writes reach the object */
+#define VMA_GROWSDOWN 0x2  /* the stack: faults just below extend it */
+#define VMA_HEAP 0x4	   /* the brk area */
+
+/* One mapping: [start, end), page aligned, in mm->vmas by address. */
+struct vma {
+	uint64_t start, end;
+	uint32_t prot;	 /* PROT_READ | PROT_WRITE | PROT_EXEC */
+	uint32_t flags;	 /* VMA_* */
+	struct file *file; /* file mapping, or NULL */
+	struct shmem *shmem; /* MAP_SHARED | MAP_ANONYMOUS */
+	uint64_t pgoff;	 /* page index in file/shmem of start */
+	struct list_head link;
+};
+
+struct mm {
+	int refcount;
+	uint64_t pml4;		/* physical address of the PML4 */
+	struct mutex lock;	/* VMAs and page tables */
+	struct list_head vmas;
+	struct vma *last_found;
+	uint64_t brk_start, brk;
+	uint64_t mmap_base;	/* top-down mmap allocations start below */
+	uint64_t stack_top;
+	uint64_t vm_pages;	/* pages of mapped address space */
+};
+
+static inline uint64_t mm_pml4(const struct mm *mm)
+{
+	return mm->pml4;
+}
+
+/* A new address space with only the kernel half mapped, or NULL. */
+struct mm *mm_alloc(void);
+/* fork: a copy of mm with private pages shared copy-on-write. */
+struct mm *mm_dup(struct mm *mm);
+void mm_get(struct mm *mm);
+/* Drops a reference; the last one frees the mappings and tables. The
+ * caller must not be running on these page tables. */
+void mm_put(struct mm *mm);
+
+/* The VMA containing addr, or NULL. mm->lock held. */
+struct vma *vma_find(struct mm *mm, uint64_t addr);
+/*
+ * Maps [addr, addr + len) (page aligned, inside user space, replacing any
+ * mapping there): anonymous if file and shmem are NULL. Takes its own
+ * references on file/shmem. mm->lock held. 0 or -ENOMEM.
+ */
+int vma_map(struct mm *mm, uint64_t addr, uint64_t len, uint32_t prot,
+	    uint32_t flags, struct file *file, struct shmem *shmem,
+	    uint64_t pgoff);
+/* Removes every mapping in [addr, addr + len). mm->lock held. */
+int vma_unmap(struct mm *mm, uint64_t addr, uint64_t len);
+/* Changes protection of [addr, addr + len); -ENOMEM if any page in the
+ * range is unmapped (as mprotect(2)). mm->lock held. */
+int vma_protect(struct mm *mm, uint64_t addr, uint64_t len, uint32_t prot);
+/* A free, page-aligned range of len bytes, searched top-down below
+ * mm->mmap_base; 0 if none. mm->lock held. */
+uint64_t vma_free_range(struct mm *mm, uint64_t len);
+/* The PTE permission bits page p gets when mapped in v. */
+uint64_t vma_pte_flags(const struct vma *v, const struct page *p);
+/* Unmaps the pages of [addr, addr + len) without removing the VMAs
+ * (madvise MADV_DONTNEED). mm->lock held. */
+void vma_zap(struct mm *mm, uint64_t addr, uint64_t len);
+
+/* mremap(2) of [old, old + old_len) inside v: shrink, grow in place, or
+ * move (MREMAP_MAYMOVE, MREMAP_FIXED to new_addr). The new address or
+ * -errno. mm->lock held. */
+long vma_remap(struct mm *mm, struct vma *v, uint64_t old, uint64_t old_len,
+	       uint64_t new_len, int flags, uint64_t new_addr);
+
+/* Shared anonymous memory objects (shmem.c). */
+struct shmem *shmem_alloc(uint64_t npages);
+void shmem_get(struct shmem *s);
+void shmem_put(struct shmem *s);
+/* The page at index (allocated zeroed on first use), referenced; NULL
+ * when out of memory. */
+struct page *shmem_page(struct shmem *s, uint64_t index);
+
 /* ---- page faults (fault.c) ---- */
 
 /* Resolves a page fault at addr; 0 if resolved, else a negative errno and
  * the caller decides between a signal and a panic. */
 int vmm_handle_page_fault(struct trap_frame *tf, uint64_t addr);
+/* Makes [addr, addr + len) of the current mm present (for MAP_POPULATE
+ * and the ELF loader). 0 or -EFAULT/-ENOMEM. */
+int vmm_populate(uint64_t addr, uint64_t len, bool write);
+
+/* From the VFS (vfs/vfs.h): what mm needs of files. */
+struct file *file_get(struct file *f);
+void file_put(struct file *f);
+int vfs_file_page(struct file *f, uint64_t index, struct page **out);
+uint64_t vfs_file_size(struct file *f);
+struct file *fd_get(int fd);
+/* May f be mapped with prot (shared: MAP_SHARED)? 0, -EACCES (access
+ * mode), -ENODEV (the file cannot be mapped). */
+int vfs_mmap_check(struct file *f, int prot, bool shared);
 
 #endif

@@ -67,6 +67,35 @@ uint64_t pt_unmap(uint64_t pml4_phys, uint64_t va)
 	return old;
 }
 
+static void walk_range(uint64_t table, int level, uint64_t base,
+		       uint64_t start, uint64_t end, pt_range_fn fn, void *ctx)
+{
+	uint64_t *t = phys_to_virt(table);
+	uint64_t span = 1ULL << (PAGE_SHIFT + 9 * (level - 1));
+	unsigned i = start > base ? (start - base) / span : 0;
+
+	for (; i < 512; i++) {
+		uint64_t va = base + i * span;
+
+		if (va >= end)
+			break;
+		if (!(t[i] & PTE_P))
+			continue;
+		if (level == 1)
+			fn(va, &t[i], ctx);
+		else if (!(t[i] & PTE_PS))
+			walk_range(t[i] & PTE_ADDR, level - 1, va, start, end,
+				   fn, ctx);
+	}
+}
+
+void pt_walk_range(uint64_t pml4_phys, uint64_t start, uint64_t end,
+		   pt_range_fn fn, void *ctx)
+{
+	if (start < end)
+		walk_range(pml4_phys, 4, 0, start, end, fn, ctx);
+}
+
 void tlb_flush_page(uint64_t va)
 {
 	invlpg(va);

@@ -20,7 +20,7 @@ struct file;
 struct tty;
 struct task;
 
-/* ---- wait queues (proc/wait.c) ---- */
+/* ---- wait queues (proc/waitq.c) ---- */
 
 struct wait_queue {
 	struct spinlock lock;
@@ -113,7 +113,23 @@ void waiter_init(struct waiter *w);
 		finish_wait((wq), &__w);                                   \
 	} while (0)
 
-/* ---- sleeping locks (proc/wait.c) ---- */
+/* A one-shot event a task can wait for (vfork). */
+struct completion {
+	struct wait_queue wq;
+	bool done;
+};
+static inline void completion_init(struct completion *c)
+{
+	wq_init(&c->wq);
+	c->done = false;
+}
+static inline void complete(struct completion *c)
+{
+	WRITE_ONCE(c->done, true);
+	wake_up(&c->wq);
+}
+
+/* ---- sleeping locks (proc/waitq.c) ---- */
 
 struct mutex {
 	struct spinlock lock;
@@ -200,6 +216,7 @@ struct task {
 	bool on_rq;
 	int nice;
 	uint64_t vruntime;	 /* weighted ns of CPU time */
+	uint64_t exec_start;	 /* time_ns() of the last vruntime update */
 	uint64_t slice_start;	 /* time_ns() when last put on a CPU */
 	unsigned cpu;
 	struct ktimer sleep_timer; /* schedule_deadline() */
@@ -224,12 +241,18 @@ struct task {
 	struct sigpending pending;
 	struct linux_stack altstack;
 
+	/* restart_syscall(2): how to resume an interrupted sleep */
+	struct {
+		long (*fn)(void);
+		uint64_t deadline;
+		uaddr_t rem;
+	} restart;
+
 	uaddr_t set_child_tid, clear_child_tid;
 	uaddr_t robust_list;
 	uint64_t robust_list_len;
 	struct list_head thread_link; /* in proc->threads */
-	struct wait_queue *vfork_done; /* parent waits on it (CLONE_VFORK) */
-	bool vfork_released;
+	struct completion *vfork_done; /* the vforking parent waits on it */
 	int exit_code;
 
 	/* Accounting */
@@ -271,14 +294,19 @@ struct process {
 
 	struct ktimer real_timer; /* ITIMER_REAL / alarm() */
 	uint64_t real_interval_ns;
+	/* ITIMER_VIRTUAL and ITIMER_PROF, counted down by the tick */
+	uint64_t virt_value_ns, virt_interval_ns;
+	uint64_t prof_value_ns, prof_interval_ns;
 
+	uint64_t utime_ns, stime_ns;   /* threads that have exited */
 	uint64_t cutime_ns, cstime_ns; /* reaped children */
 	uint64_t start_ns;
 	struct file *exe;	/* the executable, for /proc/PID/exe */
+	bool exec_done;		/* has called execve (setpgid's EACCES) */
 	uaddr_t arg_start, arg_end, env_start, env_end;
 };
 
-#define current (this_cpu()->current)
+#define current (this_cpu()->curr)
 
 #define PID_MAX 32768
 
@@ -321,6 +349,9 @@ int signal_send_process(struct process *p, int sig,
 			const struct linux_siginfo *info);
 /* Sends sig to every process in process group pgid. */
 int signal_send_pgrp(int pgid, int sig, const struct linux_siginfo *info);
+/* Changes current's signal mask as sigprocmask(2) (SIG_BLOCK, ...);
+ * SIGKILL and SIGSTOP stay unblocked. 0 or -EINVAL. */
+int sigprocmask(int how, const sigset_t *set, sigset_t *old);
 /* On the way back to user mode: delivers pending signals by building
  * frames or taking default actions. Interrupts on. */
 void signal_deliver(struct trap_frame *tf);

@@ -3,13 +3,11 @@
 #include "kernel/lib/lib.h"
 #include "kernel/uapi/errno.h"
 
-int elf_check_header(const void *buf, size_t len)
+int elf_check_ehdr(const struct elf64_ehdr *eh)
 {
-	const struct elf64_ehdr *eh = buf;
 	static const unsigned char magic[4] = { 0x7f, 'E', 'L', 'F' };
-	uint64_t table;
 
-	if (len < sizeof(*eh) || memcmp(eh->e_ident, magic, 4) != 0)
+	if (memcmp(eh->e_ident, magic, 4) != 0)
 		return -ENOEXEC;
 	if (eh->e_ident[EI_CLASS] != ELFCLASS64 ||
 	    eh->e_ident[EI_DATA] != ELFDATA2LSB ||
@@ -22,27 +20,37 @@ int elf_check_header(const void *buf, size_t len)
 	if (eh->e_phentsize != sizeof(struct elf64_phdr) || eh->e_phnum == 0)
 		return -ENOEXEC;
 	/* Linux refuses tables over 64 KiB (fs/binfmt_elf.c, elf_read_phdrs). */
-	table = (uint64_t)eh->e_phnum * sizeof(struct elf64_phdr);
-	if (table > 65536 || eh->e_phoff > len || table > len - eh->e_phoff)
-		return -ENOEXEC;
-	if (eh->e_phoff % 8)
+	if ((uint64_t)eh->e_phnum * sizeof(struct elf64_phdr) > 65536)
 		return -ENOEXEC;
 	return 0;
 }
 
-int elf_load_span(const void *buf, size_t len, uint64_t *lo, uint64_t *hi)
+int elf_check_header(const void *buf, size_t len)
 {
 	const struct elf64_ehdr *eh = buf;
+	uint64_t table;
+
+	if (len < sizeof(*eh) || elf_check_ehdr(eh))
+		return -ENOEXEC;
+	table = (uint64_t)eh->e_phnum * sizeof(struct elf64_phdr);
+	if (eh->e_phoff > len || table > len - eh->e_phoff || eh->e_phoff % 8)
+		return -ENOEXEC;
+	return 0;
+}
+
+int elf_phdrs_span(const struct elf64_phdr *phdrs, unsigned n,
+		   uint64_t file_len, uint64_t *lo, uint64_t *hi)
+{
 	uint64_t min = UINT64_MAX, max = 0;
 
-	for (unsigned i = 0; i < eh->e_phnum; i++) {
-		const struct elf64_phdr *ph = elf_phdr(buf, i);
+	for (unsigned i = 0; i < n; i++) {
+		const struct elf64_phdr *ph = &phdrs[i];
 		uint64_t end;
 
 		if (ph->p_type != PT_LOAD)
 			continue;
-		if (ph->p_filesz > ph->p_memsz || ph->p_offset > len ||
-		    ph->p_filesz > len - ph->p_offset)
+		if (ph->p_filesz > ph->p_memsz || ph->p_offset > file_len ||
+		    ph->p_filesz > file_len - ph->p_offset)
 			return -ENOEXEC;
 		if (__builtin_add_overflow(ph->p_vaddr, ph->p_memsz, &end) ||
 		    end > UINT64_MAX - 4095)
@@ -59,6 +67,13 @@ int elf_load_span(const void *buf, size_t len, uint64_t *lo, uint64_t *hi)
 	*lo = min;
 	*hi = max;
 	return 0;
+}
+
+int elf_load_span(const void *buf, size_t len, uint64_t *lo, uint64_t *hi)
+{
+	const struct elf64_ehdr *eh = buf;
+
+	return elf_phdrs_span(elf_phdr(buf, 0), eh->e_phnum, len, lo, hi);
 }
 
 /* Section i, if the section table and the section's bytes are inside len. */

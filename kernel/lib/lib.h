@@ -13,6 +13,8 @@
 
 #include "kernel/uapi/elf.h"
 
+typedef long ssize_t;
+
 #ifdef STRIX_HOST
 #include <string.h>
 #else
@@ -52,6 +54,12 @@ int kstrtou64(const char *s, uint64_t *out);
  * Returns 0 or -ENOEXEC.
  */
 int elf_check_header(const void *buf, size_t len);
+/* The same checks of the header alone, without the table's bounds. */
+int elf_check_ehdr(const struct elf64_ehdr *eh);
+/* As elf_load_span, for a program header table read separately from a
+ * file of file_len bytes. */
+int elf_phdrs_span(const struct elf64_phdr *phdrs, unsigned n,
+		   uint64_t file_len, uint64_t *lo, uint64_t *hi);
 static inline const struct elf64_phdr *elf_phdr(const void *buf, unsigned i)
 {
 	const struct elf64_ehdr *eh = buf;

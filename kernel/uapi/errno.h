@@ -51,6 +51,7 @@
 #define ENOSR 63
 #define EREMOTE 66
 #define ENOLINK 67
+#define ELIBBAD 80
 #define EPROTO 71
 #define EMULTIHOP 72
 #define EBADMSG 74

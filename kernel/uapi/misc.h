@@ -8,6 +8,11 @@
 
 #include "kernel/uapi/time.h"
 
+/* linux/limits.h */
+#define PATH_MAX 4096
+#define NAME_MAX 255
+#define ARG_MAX 131072
+
 struct linux_iovec {
 	uint64_t iov_base;
 	uint64_t iov_len;

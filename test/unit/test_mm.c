@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: MIT */
 /* The buddy allocator and kmalloc over a host-memory "physical" arena. */
-#include <stdlib.h>
 #include <string.h>
 
 #include "mm/mm.h"
@@ -9,6 +8,19 @@
 #define ARENA_PAGES 4096 /* 16 MiB */
 
 static struct page map[ARENA_PAGES];
+
+/* A small deterministic generator (the host's rand_() lives in <stdlib.h>,
+ * whose signal types clash with the kernel's). */
+static uint64_t seed;
+static void srand_(uint64_t s)
+{
+	seed = s;
+}
+static unsigned rand_(void)
+{
+	seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+	return (unsigned)(seed >> 33);
+}
 
 static void fresh_allocator(uint64_t start, uint64_t end)
 {
@@ -96,10 +108,10 @@ TEST(buddy_random_stress_keeps_accounting)
 	int n = 0;
 
 	fresh_allocator(1, ARENA_PAGES);
-	srand(7);
+	srand_(7);
 	for (int round = 0; round < 20000; round++) {
-		if (n < 256 && (rand() & 1)) {
-			unsigned order = rand() % 6;
+		if (n < 256 && (rand_() & 1)) {
+			unsigned order = rand_() % 6;
 			struct page *p = page_alloc(order, 0);
 			if (p) {
 				CHECK_EQ(page_to_pfn(p) % (1u << order), 0);
@@ -111,7 +123,7 @@ TEST(buddy_random_stress_keeps_accounting)
 				n++;
 			}
 		} else if (n > 0) {
-			int i = rand() % n;
+			int i = rand_() % n;
 			unsigned char *m = page_address(held[i].p);
 			CHECK_EQ(m[0], m[(PAGE_SIZE << held[i].order) - 1]);
 			page_free(held[i].p, held[i].order);
@@ -160,9 +172,9 @@ TEST(kmalloc_stress_returns_every_page)
 
 	fresh_allocator(0, ARENA_PAGES);
 	before = page_free_count();
-	srand(11);
+	srand_(11);
 	for (int i = 0; i < 2000; i++) {
-		sizes[i] = 1 + rand() % 3000;
+		sizes[i] = 1 + rand_() % 3000;
 		held[i] = kmalloc(sizes[i]);
 		CHECK(held[i] != NULL);
 		memset(held[i], i & 0xff, sizes[i]);
