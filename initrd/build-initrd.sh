@@ -1,18 +1,55 @@
 #!/bin/sh
 # Assembles the root file system in $BUILD/initrd-root and packs it as a
-# newc cpio: our overlay (initrd/rootfs), then $OVERLAY on top.
+# newc cpio: files from Debian packages (fetched once with apt-get download
+# and unpacked with dpkg-deb -x into $BUILD/debs), our overlay
+# (initrd/rootfs), then each directory of $OVERLAY on top.
 # Usage: build-initrd.sh OUT.cpio
 set -eu
 out=$1
-root=${BUILD:-build}/initrd-root
+build=${BUILD:-build}
+root=$build/initrd-root
+debs=$build/debs
+
+# fetch PACKAGE: unpacks PACKAGE's .deb into $debs/PACKAGE (cached).
+fetch() {
+	pkg=$1
+	[ -d "$debs/$pkg" ] && return 0
+	mkdir -p "$debs"
+	(cd "$debs" && rm -f "${pkg}"_*.deb &&
+		apt-get download "$pkg" >apt.log 2>&1) || {
+		cat "$debs/apt.log" >&2
+		echo "build-initrd: cannot download $pkg (run 'make deps' once, which runs apt-get update)" >&2
+		exit 1
+	}
+	dpkg-deb -x "$debs/${pkg}"_*.deb "$debs/$pkg.tmp"
+	mv "$debs/$pkg.tmp" "$debs/$pkg"
+}
 
 rm -rf "$root"
 mkdir -p "$root"
+
+# BusyBox, statically linked, with every applet as a symlink where
+# Debian's busybox --list-full puts it.
+fetch busybox-static
+mkdir -p "$root/bin"
+cp "$debs/busybox-static/bin/busybox" "$root/bin/busybox"
+"$root/bin/busybox" --list-full | while read -r applet; do
+	[ -e "$root/$applet" ] && continue
+	mkdir -p "$root/$(dirname "$applet")"
+	rel=$(echo "$(dirname "$applet")" | sed 's|[^/][^/]*|..|g')
+	ln -s "$rel/bin/busybox" "$root/$applet"
+done
+
 cp -a initrd/rootfs/. "$root/"
-if [ -n "${OVERLAY:-}" ]; then
-	cp -a "$OVERLAY"/. "$root/"
-fi
-# Sorted names and fixed ownership, so the same inputs give the same cpio.
+for dir in ${OVERLAY:-}; do
+	cp -a "$dir"/. "$root/"
+done
+# Directories a root file system is expected to have, even if empty.
+for d in dev proc sys tmp run root mnt; do
+	mkdir -p "$root/$d"
+done
+chmod 1777 "$root/tmp"
+# Sorted names and fixed ownership: the same inputs give the same cpio.
 (cd "$root" && find . -mindepth 1 | LC_ALL=C sort |
 	cpio --quiet -o -H newc -R 0:0) > "$out.tmp"
 mv "$out.tmp" "$out"

@@ -61,6 +61,9 @@ def main():
     start = time.time()
     if not only or "unit" in only:
         run_unit(results)
+    if not only or "linux" in only:
+        for name, ok, detail in suites.linux_oracle():
+            results.add(name, ok, detail)
     for suite in suites.SUITES:
         if only and suite.name not in only:
             continue

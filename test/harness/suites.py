@@ -3,7 +3,11 @@
 QEMU exit status: 0 after an ACPI power-off; (code << 1) | 1 after the
 kernel writes code to isa-debug-exit (so 1 means "exit 0", 3 a panic).
 """
+import os
 import re
+import subprocess
+
+BUILD = os.environ.get("BUILD", "build")
 
 
 class Suite:
@@ -73,8 +77,68 @@ class Crash(Suite):
         yield "debug-exit", run.exit_code == 3, f"exit status {run.exit_code}"
 
 
+def parse_cases(text, prefix=""):
+    """The "case PROGRAM/NAME: PASS|FAIL" lines of test/sys programs."""
+    seen = set()
+    for m in re.finditer(r"case (\S+): (PASS|FAIL)(.*)", text):
+        name = m.group(1)
+        if name in seen:
+            continue
+        seen.add(name)
+        # The lines before a FAIL explain it; keep the last one.
+        before = text[:m.start()].rstrip().splitlines()
+        detail = m.group(3).strip()
+        if m.group(2) == "FAIL" and before and before[-1].startswith("    "):
+            detail = (detail + " " + before[-1].strip()).strip()
+        yield prefix + name, m.group(2) == "PASS", detail
+
+
+class SysTests(Suite):
+    """test/sys: every guest test program in one boot, /test/runner as
+    init, which powers off at the end."""
+    name = "sys"
+    cmdline = "init=/test/runner panic=exit"
+    timeout = 900
+
+    @property
+    def initrd(self):
+        return os.path.join(BUILD, "initrd-test.cpio")
+
+    def check(self, run):
+        yield from parse_cases(run.serial)
+        for m in re.finditer(r"program (\S+): (exit|signal) (\d+)", run.serial):
+            prog, how, code = m.groups()
+            if how == "signal" or code not in ("0", "1"):
+                yield f"program/{prog}", False, f"{how} {code}"
+        if "Kernel panic" in run.serial:
+            yield "no-panic", False, "the kernel panicked"
+        done = "runner: done" in run.serial
+        yield "completed", done and run.exit_code == 0, (
+            f"exit status {run.exit_code}, timed out {run.timed_out}")
+
+
+def linux_oracle():
+    """The same test programs on the host's Linux kernel: a case that
+    fails here has a wrong expectation, not a kernel bug."""
+    bindir = os.path.join(BUILD, "sys", "root", "test", "bin")
+    if not os.path.isdir(bindir):
+        yield "linux/build", False, "test programs not built"
+        return
+    for prog in sorted(os.listdir(bindir)):
+        try:
+            p = subprocess.run([os.path.abspath(os.path.join(bindir, prog))],
+                               capture_output=True, text=True, timeout=300,
+                               cwd="/tmp")
+            out = p.stdout
+        except subprocess.TimeoutExpired as e:
+            out = (e.stdout or b"").decode() if isinstance(e.stdout, bytes) else (e.stdout or "")
+            yield f"linux/{prog}", False, "timeout"
+        yield from parse_cases(out, "linux/")
+
+
 SUITES = [
     SelfTests(),
+    SysTests(),
     Crash("pagefault", "Kernel panic: page fault at 0xdead", "crashtest_pagefault"),
     Crash("stack", "Kernel panic: kernel stack overflow (double fault)",
           "crashtest_recurse"),
