@@ -35,9 +35,14 @@ mkdir -p "$root/bin"
 cp "$debs/busybox-static/bin/busybox" "$root/bin/busybox"
 "$root/bin/busybox" --list-full | while read -r applet; do
 	[ -e "$root/$applet" ] && continue
-	mkdir -p "$root/$(dirname "$applet")"
-	rel=$(echo "$(dirname "$applet")" | sed 's|[^/][^/]*|..|g')
-	ln -s "$rel/bin/busybox" "$root/$applet"
+	dir=$(dirname "$applet")
+	mkdir -p "$root/$dir"
+	if [ "$dir" = . ]; then
+		ln -s bin/busybox "$root/$applet"
+	else
+		ln -s "$(echo "$dir" | sed 's|[^/][^/]*|..|g')/bin/busybox" \
+			"$root/$applet"
+	fi
 done
 
 cp -a initrd/rootfs/. "$root/"
@@ -49,7 +54,6 @@ for d in dev proc sys tmp run root mnt; do
 	mkdir -p "$root/$d"
 done
 chmod 1777 "$root/tmp"
-# Sorted names and fixed ownership: the same inputs give the same cpio.
-(cd "$root" && find . -mindepth 1 | LC_ALL=C sort |
-	cpio --quiet -o -H newc -R 0:0) > "$out.tmp"
-mv "$out.tmp" "$out"
+# Sorted names, root ownership, and the console node Linux's initramfs
+# wants (Strix's devtmpfs makes its own): mkcpio.py needs no privilege.
+python3 initrd/mkcpio.py "$root" "$out" dev/console:c:5:1:0600

@@ -43,6 +43,9 @@ class Machine:
         self._make_image()
 
     def _make_image(self):
+        if not self.suite.use_esp:
+            self.image = "none"
+            return
         img = os.path.join(self.dir, "esp.img")
         initrd = self.suite.initrd or os.path.join(BUILD, "initrd.cpio")
         env = dict(os.environ, CMDLINE=self.suite.cmdline,

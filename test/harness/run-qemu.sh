@@ -22,11 +22,16 @@ if [ -n "${KVM:-}" ]; then
 	accel="-accel kvm -cpu host"
 fi
 
+# "none" boots without the ESP disk (the Linux reference, via -kernel).
+disk="-drive if=none,id=esp,format=raw,file=$img -device ide-hd,drive=esp,bus=ide.0"
+if [ "$img" = none ]; then
+	disk=""
+fi
+
 exec qemu-system-x86_64 \
 	-machine q35 $accel -smp "${SMP:-2}" -m "${MEM:-1G}" \
 	-drive if=pflash,format=raw,readonly=on,file="$code" \
 	-drive if=pflash,format=raw,file="$vars" \
-	-drive if=none,id=esp,format=raw,file="$img" \
-	-device ide-hd,drive=esp,bus=ide.0 \
+	$disk \
 	-device isa-debug-exit,iobase=0xf4,iosize=0x04 \
 	-net none -no-reboot -serial stdio $display "$@"

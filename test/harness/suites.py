@@ -18,6 +18,7 @@ class Suite:
     smp = 2
     mem = "1G"
     esp_mb = 128
+    use_esp = True  # False: boot without the ESP disk (Linux via -kernel)
     qemu_args = []
 
     def interact(self, m):
