@@ -10,6 +10,10 @@ void serial_init(void);
 void serial_putc(char c);
 /* Writes directly, without locks: for panic output. */
 void serial_write_raw(const char *s, size_t n);
+struct tty;
+/* Makes COM1 the tty ttyS0 with interrupt-driven input; NULL if there
+ * is no UART. */
+struct tty *serial_tty_init(void);
 
 /* random.c: n bytes from the kernel's CSPRNG (getrandom, AT_RANDOM).
  * Returns 0. */

@@ -314,6 +314,10 @@ struct process {
 struct task *task_by_tid(int tid);
 struct process *process_by_pid(int pid);
 extern struct spinlock tasklist_lock;
+/* Calls fn for every task; tasklist_lock held by the caller. */
+void for_each_task(void (*fn)(struct task *t, void *ctx), void *ctx);
+/* Is process group pgid orphaned (POSIX XBD 3.265)? */
+bool pgrp_is_orphaned(int pgid);
 
 /*
  * Starts a kernel thread running fn(arg); it exits when fn returns.

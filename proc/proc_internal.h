@@ -15,7 +15,6 @@ int tid_alloc(struct task *t);
 /* Enters t under its (already chosen) tid; tasklist_lock held. */
 void task_claim_tid(struct task *t);
 void tid_free(int tid);
-void for_each_task(void (*fn)(struct task *t, void *ctx), void *ctx);
 void process_set_groups(struct process *p, int pgid, int sid);
 void task_prepare_stack(struct task *t, void (*fn)(void *), void *arg);
 void task_return_to_user(void *unused);
@@ -33,7 +32,6 @@ void ktimer_tick(struct trap_frame *tf);
 /* signal.c */
 enum sig_default { SIG_TERM, SIG_CORE, SIG_IGNORE, SIG_STOP, SIG_CONT };
 enum sig_default sig_default_action(int sig);
-bool pgrp_is_orphaned(int pgid);
 bool syscall_restart_pending(const struct trap_frame *tf);
 struct sighand *sighand_alloc(void);
 struct sighand *sighand_dup(struct sighand *old);

@@ -101,6 +101,7 @@
 #define ERESTARTSYS 512
 #define ERESTARTNOINTR 513
 #define ERESTARTNOHAND 514
+#define ENOIOCTLCMD 515 /* an ioctl handler does not know the command */
 #define ERESTART_RESTARTBLOCK 516
 
 #define MAX_ERRNO 4095
