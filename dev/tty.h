@@ -67,6 +67,10 @@ unsigned tty_poll(struct tty *tty, void (*add_wait)(struct wait_queue *,
 int tty_open(struct tty *tty, bool noctty);
 void tty_release(struct tty *tty);
 
+/* Registers the console ttys and their device nodes (/dev/console,
+ * /dev/tty, /dev/ttyS0, ...); console= on the command line picks the
+ * console ("ttyS0" or "tty1"). */
+void console_ttys_init(void);
 /* The controlling terminal of the calling process, or NULL. */
 struct tty *tty_current(void);
 /* The console: where /dev/console and kernel output to user land go. */

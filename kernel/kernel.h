@@ -80,6 +80,8 @@ int cmpxchg_user_u32(uaddr_t uaddr, uint32_t old, uint32_t new,
 
 /* ---- system calls (kernel/syscall.c) ---- */
 
+/* Fills the syscall table and programs the SYSCALL MSRs. */
+void syscall_init(void);
 typedef long (*syscall_fn)(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t,
 			   uint64_t);
 struct syscall_entry {

@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /* kernel_main: bring-up order from the stub's hand-off to the first task. */
 #include "dev/dev.h"
+#include "dev/tty.h"
 #include "kernel/cpu.h"
 #include "mm/mm.h"
+#include "proc/proc.h"
+#include "vfs/vfs.h"
 
 struct boot_info boot_info;
 struct boot_mem_range boot_mmap[1024];
@@ -66,6 +69,9 @@ __noreturn void kernel_main(uint64_t bi_phys)
 	paging_init();
 	pmm_reclaim_boot_memory();
 	cpu_enable_features();
+	fpu_init();
+	sched_init();
+	syscall_init();
 	banner();
 
 	if (cmdline_get("crashtest")) {
@@ -76,7 +82,16 @@ __noreturn void kernel_main(uint64_t bi_phys)
 		int failed = selftest_run_all(cmdline_get("selftest"));
 		qemu_debug_exit(failed ? 1 : 0);
 	}
-	pr_info("nothing more to do: halting\n");
-	for (;;)
-		hlt();
+	vfs_init();
+	if (boot_info.initrd_size) {
+		int err = initrd_unpack(phys_to_virt(boot_info.initrd_phys),
+					boot_info.initrd_size);
+		if (err)
+			pr_err("initrd: unpacking failed (%d)\n", err);
+	} else {
+		pr_warn("initrd: none was loaded\n");
+	}
+	console_ttys_init();
+	proc_start_init();
+	sched_start();
 }

@@ -3,6 +3,7 @@
  * Leaving: a thread's exit, a process's group exit, becoming a zombie,
  * orphans going to init, and the release of what a task held.
  */
+#include "dev/tty.h"
 #include "mm/mm.h"
 #include "proc/proc_internal.h"
 
@@ -165,6 +166,10 @@ __noreturn void task_exit(int status)
 	clear_child_tid(t);
 	robust_list_exit(t);
 	vfork_release(t);
+	/* A session leader's end hangs up its terminal's foreground group
+	 * (POSIX XSH _exit: "controlling process"). */
+	if (p->nr_threads == 1 && p->pid == p->sid)
+		tty_session_leader_exit(p);
 	drop_mm(t);
 	if (t->files)
 		files_put(t->files);

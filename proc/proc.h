@@ -325,6 +325,9 @@ bool pgrp_is_orphaned(int pgid);
  */
 struct task *kthread_start(const char *name, int (*fn)(void *), void *arg);
 
+/* Starts pid 1 (proc/init.c): init= or /sbin/init and the fallbacks. */
+void proc_start_init(void);
+
 /* ---- the scheduler (proc/sched.c) ---- */
 
 void sched_init(void);

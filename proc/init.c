@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: MIT */
+/* Starting user space: pid 1, with the console as its standard streams,
+ * running init= or the first of the usual places that works. */
+#include "dev/tty.h"
+#include "kernel/uapi/fcntl.h"
+#include "mm/mm.h"
+#include "proc/proc_internal.h"
+
+struct file *vfs_open(const char *path, int flags, int mode);
+int fd_install(struct file *f, int flags);
+int sys_dup2_kernel(int oldfd, int newfd);
+
+static const char *const fallback_inits[] = {
+	"/sbin/init", "/etc/init", "/bin/init", "/bin/sh",
+};
+
+/* fds 0, 1 and 2 on /dev/console, as Linux's console_on_rootfs(). */
+static void open_console(void)
+{
+	struct file *f = vfs_open("/dev/console", O_RDWR | O_NOCTTY, 0);
+
+	if (IS_ERR(f)) {
+		pr_warn("init: cannot open /dev/console (%ld)\n", PTR_ERR(f));
+		return;
+	}
+	if (fd_install(f, 0) == 0) {
+		sys_dup2_kernel(0, 1);
+		sys_dup2_kernel(0, 2);
+	}
+}
+
+static int try_init(const char *path)
+{
+	const char *argv[] = { path, NULL };
+	const char *envp[] = { "HOME=/", "TERM=linux", NULL };
+	int err = kernel_execve(path, argv, envp);
+
+	if (err)
+		pr_info("init: %s: error %d\n", path, err);
+	return err;
+}
+
+static int init_main(void *unused)
+{
+	struct task *t = current;
+	const char *want = cmdline_get("init");
+
+	(void)unused;
+	t->fs = fs_alloc_root();
+	t->files = files_alloc();
+	if (IS_ERR_OR_NULL(t->fs) || IS_ERR_OR_NULL(t->files))
+		panic("init: out of memory");
+	open_console();
+	if (want && *want) {
+		if (try_init(want) == 0)
+			goto run;
+		panic("Requested init %s failed", want);
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(fallback_inits); i++)
+		if (try_init(fallback_inits[i]) == 0)
+			goto run;
+	panic("No working init found. Try passing init= option to kernel.");
+run:
+	pr_info("init: running %s as pid %d\n", t->comm, t->proc->pid);
+	task_return_to_user(NULL);
+	return 0;
+}
+
+/* The first kernel thread: it gets pid 1 and becomes init. */
+void proc_start_init(void)
+{
+	struct task *t = kthread_start("init", init_main, NULL);
+
+	if (!t || t->tid != 1)
+		panic("cannot start init");
+}
