@@ -2,6 +2,7 @@
 /* Exceptions: fixups for kernel faults at known places, else panic. */
 #include "kernel/cpu.h"
 #include "mm/mm.h"
+#include "proc/proc.h"
 
 static const char *const exception_names[32] = {
 	"divide error",
@@ -49,25 +50,27 @@ uint64_t extable_lookup(uint64_t rip)
 	return 0;
 }
 
-/* User-mode exceptions become signals once processes exist; the hook is
- * set by proc/. Returns true if it took care of the trap. */
-bool (*trap_user_exception_hook)(struct trap_frame *tf);
-
+/* Page faults are resolved if they can be; what remains becomes a signal
+ * for user code, a fixup for the user-copy routines, or a panic. */
 static void exception(struct trap_frame *tf)
 {
-	uint64_t fixup;
+	uint64_t fixup, addr = 0;
+	int err = 0;
 
-	if (tf->vector == 14 && vmm_handle_page_fault(tf, read_cr2()) == 0)
-		return;
-	if (trap_from_user(tf) && trap_user_exception_hook &&
-	    trap_user_exception_hook(tf))
-		return;
-	if (!trap_from_user(tf)) {
-		fixup = extable_lookup(tf->rip);
-		if (fixup) {
-			tf->rip = fixup;
+	if (tf->vector == 14) {
+		addr = read_cr2();
+		err = vmm_handle_page_fault(tf, addr);
+		if (!err)
 			return;
-		}
+	}
+	if (trap_from_user(tf)) {
+		signal_from_trap(tf, err, addr);
+		return;
+	}
+	fixup = extable_lookup(tf->rip);
+	if (fixup) {
+		tf->rip = fixup;
+		return;
 	}
 	/* A fault pushing onto a stack's guard page cannot be delivered on
 	 * that stack and becomes a double fault (on its own IST stack). */
@@ -78,8 +81,7 @@ static void exception(struct trap_frame *tf)
 				 (unsigned long long)read_cr2());
 	if (tf->vector == 14)
 		panic_with_frame(tf, "%s at %#llx (error %#llx)",
-				 exception_names[14],
-				 (unsigned long long)read_cr2(),
+				 exception_names[14], (unsigned long long)addr,
 				 (unsigned long long)tf->error);
 	panic_with_frame(tf, "%s (error %#llx)", exception_names[tf->vector],
 			 (unsigned long long)tf->error);
@@ -87,11 +89,17 @@ static void exception(struct trap_frame *tf)
 
 void irq_dispatch(struct trap_frame *tf);
 
-/* Called from trap_entry.S for every vector, interrupts off. */
+/* Called from trap_entry.S for every vector, interrupts off. On the way
+ * back to user mode, reschedule and deliver signals as needed. */
 void trap_dispatch(struct trap_frame *tf)
 {
 	if (tf->vector < 32)
 		exception(tf);
 	else
 		irq_dispatch(tf);
+	/* Not from NMI or machine-check handlers: they run on IST stacks,
+	 * where switching tasks would be fatal. */
+	if (trap_from_user(tf) && current && tf->vector != 2 &&
+	    tf->vector != 8 && tf->vector != 18)
+		exit_to_user(tf);
 }

@@ -356,6 +356,9 @@ int signal_send_process(struct process *p, int sig,
 			const struct linux_siginfo *info);
 /* Sends sig to every process in process group pgid. */
 int signal_send_pgrp(int pgid, int sig, const struct linux_siginfo *info);
+/* An exception in user code (vector in tf; err and addr from a page
+ * fault) becomes the signal Linux would send. */
+void signal_from_trap(struct trap_frame *tf, int err, uint64_t addr);
 /* Changes current's signal mask as sigprocmask(2) (SIG_BLOCK, ...);
  * SIGKILL and SIGSTOP stay unblocked. 0 or -EINVAL. */
 int sigprocmask(int how, const sigset_t *set, sigset_t *old);

@@ -38,8 +38,6 @@ struct sighand *sighand_dup(struct sighand *old);
 void sighand_put(struct sighand *sh);
 /* At execve: handlers back to SIG_DFL (ignored signals stay ignored). */
 void sighand_reset_for_exec(struct sighand *sh);
-/* Exception in user mode → signal (SIGSEGV, SIGFPE, ...). */
-void signal_from_trap(struct trap_frame *tf, int err, uint64_t addr);
 /* Stops/continues: the parent's view, for wait4. */
 void signal_notify_parent(struct process *p, int why, int status);
 int sig_dequeue(struct task *t, sigset_t mask, struct linux_siginfo *info);

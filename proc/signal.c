@@ -82,8 +82,11 @@ static sigset_t pending_set(struct task *t)
  * asleep in the kernel come out and take part (Linux's TIF_SIGPENDING). */
 bool signal_pending(struct task *t)
 {
-	sigset_t p = pending_set(t);
+	sigset_t p;
 
+	if (!t->proc) /* the boot idle task */
+		return false;
+	p = pending_set(t);
 	return (p & ~t->blocked) || (p & SIGMASK(SIGKILL)) ||
 	       t->proc->stopped || t->proc->exiting;
 }
