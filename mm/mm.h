@@ -167,6 +167,9 @@ size_t ksize(const void *p);
 #define PTE_PS (1ULL << 7) /* huge page in a PDPT or PD entry */
 #define PTE_G (1ULL << 8)
 #define PTE_COW (1ULL << 9) /* software bit: copy on write */
+/* Software bit: a PROT_NONE page, kept mapped but not present, as
+ * Linux's _PAGE_PROTNONE; range walks still see it. */
+#define PTE_PROTNONE (1ULL << 10)
 #define PTE_NX (1ULL << 63)
 #define PTE_ADDR 0x000ffffffffff000ULL
 
@@ -224,6 +227,8 @@ void pmm_init(void);
 /* Frees the stub's loader memory and early page tables, once the kernel
  * runs on its own page tables, stack and descriptor tables. */
 void pmm_reclaim_boot_memory(void);
+/* Returns the initrd's memory once it has been unpacked. */
+void pmm_free_initrd(void);
 /* A zeroed page below 1 MiB kept aside at boot (for the SMP trampoline). */
 uint64_t pmm_low_page(void);
 
@@ -233,31 +238,31 @@ struct file;
 struct shmem;
 
 /* vma->flags */
-#define VMA_SHARED 0x1	   /* MAP_SHARED: writes reach the object */
-#define VMA_GROWSDOWN 0x2  /* the stack: faults just below extend it */
-#define VMA_HEAP 0x4	   /* the brk area */
+#define VMA_SHARED 0x1	  /* MAP_SHARED: writes reach the object */
+#define VMA_GROWSDOWN 0x2 /* the stack: faults just below extend it */
+#define VMA_HEAP 0x4	  /* the brk area */
 
 /* One mapping: [start, end), page aligned, in mm->vmas by address. */
 struct vma {
 	uint64_t start, end;
-	uint32_t prot;	 /* PROT_READ | PROT_WRITE | PROT_EXEC */
-	uint32_t flags;	 /* VMA_* */
-	struct file *file; /* file mapping, or NULL */
+	uint32_t prot;	     /* PROT_READ | PROT_WRITE | PROT_EXEC */
+	uint32_t flags;	     /* VMA_* */
+	struct file *file;   /* file mapping, or NULL */
 	struct shmem *shmem; /* MAP_SHARED | MAP_ANONYMOUS */
-	uint64_t pgoff;	 /* page index in file/shmem of start */
+	uint64_t pgoff;	     /* page index in file/shmem of start */
 	struct list_head link;
 };
 
 struct mm {
 	int refcount;
-	uint64_t pml4;		/* physical address of the PML4 */
-	struct mutex lock;	/* VMAs and page tables */
+	uint64_t pml4;	   /* physical address of the PML4 */
+	struct mutex lock; /* VMAs and page tables */
 	struct list_head vmas;
 	struct vma *last_found;
 	uint64_t brk_start, brk;
-	uint64_t mmap_base;	/* top-down mmap allocations start below */
+	uint64_t mmap_base; /* top-down mmap allocations start below */
 	uint64_t stack_top;
-	uint64_t vm_pages;	/* pages of mapped address space */
+	uint64_t vm_pages; /* pages of mapped address space */
 };
 
 static inline uint64_t mm_pml4(const struct mm *mm)
@@ -320,15 +325,5 @@ int vmm_handle_page_fault(struct trap_frame *tf, uint64_t addr);
 /* Makes [addr, addr + len) of the current mm present (for MAP_POPULATE
  * and the ELF loader). 0 or -EFAULT/-ENOMEM. */
 int vmm_populate(uint64_t addr, uint64_t len, bool write);
-
-/* From the VFS (vfs/vfs.h): what mm needs of files. */
-struct file *file_get(struct file *f);
-void file_put(struct file *f);
-int vfs_file_page(struct file *f, uint64_t index, struct page **out);
-uint64_t vfs_file_size(struct file *f);
-struct file *fd_get(int fd);
-/* May f be mapped with prot (shared: MAP_SHARED)? 0, -EACCES (access
- * mode), -ENODEV (the file cannot be mapped). */
-int vfs_mmap_check(struct file *f, int prot, bool shared);
 
 #endif

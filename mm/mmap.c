@@ -3,6 +3,7 @@
  * msync, mincore and the mlock family (mmap(2) and friends). */
 #include "kernel/uapi/misc.h"
 #include "mm/mm.h"
+#include "vfs/vfs.h"
 
 /* Every page of [addr, addr + len) is mapped. mm->lock held. */
 static bool range_mapped(struct mm *mm, uint64_t addr, uint64_t len)
@@ -20,9 +21,8 @@ static bool range_free(struct mm *mm, uint64_t addr, uint64_t len)
 {
 	struct vma *v;
 
-	list_for_each_entry(v, &mm->vmas, link)
-		if (v->start < addr + len && v->end > addr)
-			return false;
+	list_for_each_entry(v, &mm->vmas, link) if (v->start < addr + len &&
+						    v->end > addr) return false;
 	return true;
 }
 
@@ -37,8 +37,7 @@ static long sys_brk(uint64_t want)
 	ret = old;
 	if (want < mm->brk_start)
 		goto out;
-	if (want - mm->brk_start >
-	    current->proc->rlim[RLIMIT_DATA].rlim_cur)
+	if (want - mm->brk_start > current->proc->rlim[RLIMIT_DATA].rlim_cur)
 		goto out;
 	new_end = ALIGN_UP(want, PAGE_SIZE);
 	old_end = ALIGN_UP(old, PAGE_SIZE);
@@ -59,10 +58,10 @@ out:
 }
 SYSCALL_REGISTER(brk, sys_brk);
 
-#define MAP_KNOWN                                                         \
-	(MAP_TYPE | MAP_FIXED | MAP_ANONYMOUS | MAP_32BIT | MAP_GROWSDOWN |  \
-	 MAP_DENYWRITE | MAP_EXECUTABLE | MAP_LOCKED | MAP_NORESERVE |       \
-	 MAP_POPULATE | MAP_NONBLOCK | MAP_STACK | MAP_HUGETLB |             \
+#define MAP_KNOWN                                                           \
+	(MAP_TYPE | MAP_FIXED | MAP_ANONYMOUS | MAP_32BIT | MAP_GROWSDOWN | \
+	 MAP_DENYWRITE | MAP_EXECUTABLE | MAP_LOCKED | MAP_NORESERVE |      \
+	 MAP_POPULATE | MAP_NONBLOCK | MAP_STACK | MAP_HUGETLB |            \
 	 MAP_FIXED_NOREPLACE)
 
 /* Picks the address: the hint if it is free, else top-down. 0 if none. */
@@ -71,8 +70,8 @@ static uint64_t place(struct mm *mm, uint64_t hint, uint64_t len, int flags)
 	if (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE))
 		return hint;
 	hint = ALIGN_DOWN(hint, PAGE_SIZE);
-	if (hint >= 0x10000 && hint + len <= USER_ADDR_END && hint + len > hint &&
-	    range_free(mm, hint, len))
+	if (hint >= 0x10000 && hint + len <= USER_ADDR_END &&
+	    hint + len > hint && range_free(mm, hint, len))
 		return hint;
 	if (flags & MAP_32BIT) { /* the first 2 GiB, for old JITs */
 		for (uint64_t a = 0x40000000; a + len <= 0x80000000;
@@ -106,11 +105,12 @@ static long do_mmap(uint64_t addr, uint64_t len, int prot, int flags,
 	addr = place(mm, addr, len, flags);
 	if (!addr) {
 		ret = -ENOMEM;
-	} else if ((flags & MAP_FIXED_NOREPLACE) && !range_free(mm, addr, len)) {
+	} else if ((flags & MAP_FIXED_NOREPLACE) &&
+		   !range_free(mm, addr, len)) {
 		ret = -EEXIST;
 	} else {
-		ret = vma_map(mm, addr, len, prot & (PROT_READ | PROT_WRITE |
-						      PROT_EXEC),
+		ret = vma_map(mm, addr, len,
+			      prot & (PROT_READ | PROT_WRITE | PROT_EXEC),
 			      vflags, file, shmem, off / PAGE_SIZE);
 		if (!ret)
 			ret = (long)addr;
@@ -271,7 +271,8 @@ static long sys_msync(uint64_t addr, uint64_t len, int flags)
 	struct mm *mm = current->mm;
 	long ret = 0;
 
-	if (addr % PAGE_SIZE || (flags & ~(MS_ASYNC | MS_INVALIDATE | MS_SYNC)) ||
+	if (addr % PAGE_SIZE ||
+	    (flags & ~(MS_ASYNC | MS_INVALIDATE | MS_SYNC)) ||
 	    ((flags & MS_ASYNC) && (flags & MS_SYNC)))
 		return -EINVAL;
 	len = ALIGN_UP(len, PAGE_SIZE);

@@ -67,8 +67,8 @@ uint64_t pt_unmap(uint64_t pml4_phys, uint64_t va)
 	return old;
 }
 
-static void walk_range(uint64_t table, int level, uint64_t base,
-		       uint64_t start, uint64_t end, pt_range_fn fn, void *ctx)
+static void walk_range(uint64_t table, int level, uint64_t base, uint64_t start,
+		       uint64_t end, pt_range_fn fn, void *ctx)
 {
 	uint64_t *t = phys_to_virt(table);
 	uint64_t span = 1ULL << (PAGE_SHIFT + 9 * (level - 1));
@@ -79,11 +79,11 @@ static void walk_range(uint64_t table, int level, uint64_t base,
 
 		if (va >= end)
 			break;
-		if (!(t[i] & PTE_P))
-			continue;
-		if (level == 1)
+		if (level == 1 && (t[i] & (PTE_P | PTE_PROTNONE)))
 			fn(va, &t[i], ctx);
-		else if (!(t[i] & PTE_PS))
+		if (level == 1 || !(t[i] & PTE_P))
+			continue;
+		if (!(t[i] & PTE_PS))
 			walk_range(t[i] & PTE_ADDR, level - 1, va, start, end,
 				   fn, ctx);
 	}

@@ -156,3 +156,20 @@ uint64_t pmm_low_page(void)
 {
 	return low_page;
 }
+
+void pmm_free_initrd(void)
+{
+	uint64_t base = ALIGN_DOWN(boot_info.initrd_phys, PAGE_SIZE);
+	uint64_t end = ALIGN_UP(boot_info.initrd_phys + boot_info.initrd_size,
+				PAGE_SIZE);
+
+	if (!boot_info.initrd_size)
+		return;
+	for (unsigned i = 0; i < nkeeps; i++)
+		if (keeps[i].base == base)
+			keeps[i] = keeps[--nkeeps];
+	page_free_range(base >> PAGE_SHIFT, end >> PAGE_SHIFT);
+	pr_info("mm: freed %llu KiB of initrd\n",
+		(unsigned long long)((end - base) >> 10));
+	boot_info.initrd_size = 0;
+}

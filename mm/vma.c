@@ -6,6 +6,7 @@
  */
 #include "kernel/uapi/misc.h"
 #include "mm/mm.h"
+#include "vfs/vfs.h"
 #include "proc/proc.h"
 
 struct mm *mm_alloc(void)
@@ -86,7 +87,8 @@ void mm_put(struct mm *mm)
 	if (__atomic_sub_fetch(&mm->refcount, 1, __ATOMIC_ACQ_REL) > 0)
 		return;
 	ASSERT(this_cpu()->loaded_pml4 != mm->pml4);
-	list_for_each_entry_safe(v, n, &mm->vmas, link) {
+	list_for_each_entry_safe(v, n, &mm->vmas, link)
+	{
 		vma_zap(mm, v->start, v->end - v->start);
 		list_del(&v->link);
 		vma_free(v);
@@ -105,7 +107,8 @@ struct vma *vma_find(struct mm *mm, uint64_t addr)
 
 	if (v && addr >= v->start && addr < v->end)
 		return v;
-	list_for_each_entry(v, &mm->vmas, link) {
+	list_for_each_entry(v, &mm->vmas, link)
+	{
 		if (addr < v->start)
 			break;
 		if (addr < v->end) {
@@ -153,7 +156,8 @@ int vma_unmap(struct mm *mm, uint64_t addr, uint64_t len)
 	if (split_at(mm, addr) || split_at(mm, end))
 		return -ENOMEM;
 	mm->last_found = NULL;
-	list_for_each_entry_safe(v, n, &mm->vmas, link) {
+	list_for_each_entry_safe(v, n, &mm->vmas, link)
+	{
 		if (v->end <= addr)
 			continue;
 		if (v->start >= end)
@@ -214,9 +218,7 @@ int vma_map(struct mm *mm, uint64_t addr, uint64_t len, uint32_t prot,
 		shmem_get(shmem);
 	v->shmem = shmem;
 	v->pgoff = pgoff;
-	list_for_each_entry(pos, &mm->vmas, link)
-		if (pos->start > addr)
-			break;
+	list_for_each_entry(pos, &mm->vmas, link) if (pos->start > addr) break;
 	list_add_tail(&v->link, &pos->link);
 	mm->vm_pages += len / PAGE_SIZE;
 	try_merge(mm, v);
@@ -230,6 +232,8 @@ uint64_t vma_pte_flags(const struct vma *v, const struct page *p)
 {
 	uint64_t f = PTE_P | PTE_U;
 
+	if (v->prot == PROT_NONE)
+		return PTE_PROTNONE | PTE_U | PTE_NX;
 	if (!(v->prot & PROT_EXEC))
 		f |= PTE_NX;
 	if (!(v->prot & PROT_WRITE))
@@ -287,7 +291,8 @@ uint64_t vma_free_range(struct mm *mm, uint64_t len)
 
 	/* Walk down from the highest mapping below mmap_base, looking for a
 	 * gap of len bytes. */
-	list_for_each_entry_reverse(v, &mm->vmas, link) {
+	list_for_each_entry_reverse(v, &mm->vmas, link)
+	{
 		if (v->start >= top)
 			continue;
 		if (v->end <= top && top - v->end >= len)
@@ -337,7 +342,8 @@ struct mm *mm_dup(struct mm *mm)
 	if (!child)
 		return NULL;
 	mutex_lock(&mm->lock);
-	list_for_each_entry(v, &mm->vmas, link) {
+	list_for_each_entry(v, &mm->vmas, link)
+	{
 		struct vma *c = kmalloc(sizeof(*c));
 
 		if (!c) {
@@ -432,9 +438,8 @@ static bool is_free(struct mm *mm, uint64_t addr, uint64_t len)
 
 	if (addr + len > USER_ADDR_END || addr + len < addr)
 		return false;
-	list_for_each_entry(v, &mm->vmas, link)
-		if (v->start < addr + len && v->end > addr)
-			return false;
+	list_for_each_entry(v, &mm->vmas, link) if (v->start < addr + len &&
+						    v->end > addr) return false;
 	return true;
 }
 

@@ -18,15 +18,15 @@ void reap_dead_tasks(void)
 	LIST_HEAD(batch);
 	bool irq = spin_lock_irqsave(&dead_lock);
 
-	list_for_each_entry_safe(t, n, &dead_tasks, run_link) {
+	list_for_each_entry_safe(t, n, &dead_tasks, run_link)
+	{
 		if (t == current)
 			continue;
 		list_del(&t->run_link);
 		list_add(&t->run_link, &batch);
 	}
 	spin_unlock_irqrestore(&dead_lock, irq);
-	list_for_each_entry_safe(t, n, &batch, run_link)
-		task_free(t);
+	list_for_each_entry_safe(t, n, &batch, run_link) task_free(t);
 }
 
 /* Queues a dead task to be freed once nothing runs on its stack. */
@@ -41,8 +41,8 @@ void task_release_dead(struct task *t)
 /* Wait status of a death by signal (wait(2): WTERMSIG, WCOREDUMP). */
 static int signal_to_code(int status)
 {
-	return (status & 0x7f) ? ((status & 0x80) ? CLD_DUMPED : CLD_KILLED)
-			       : CLD_EXITED;
+	return (status & 0x7f) ? ((status & 0x80) ? CLD_DUMPED : CLD_KILLED) :
+				 CLD_EXITED;
 }
 
 void reparent_children(struct process *p)
@@ -50,7 +50,8 @@ void reparent_children(struct process *p)
 	struct process *init = process_by_pid(1), *c, *n;
 	bool zombies = false;
 
-	list_for_each_entry_safe(c, n, &p->children, sibling) {
+	list_for_each_entry_safe(c, n, &p->children, sibling)
+	{
 		list_del(&c->sibling);
 		c->parent = init != p ? init : NULL;
 		if (c->parent)
@@ -114,8 +115,8 @@ static void process_became_zombie(struct process *p)
 		return;
 	}
 	signal_notify_parent(p, signal_to_code(status),
-			     (status & 0x7f) ? (status & 0x7f)
-					     : (status >> 8) & 0xff);
+			     (status & 0x7f) ? (status & 0x7f) :
+					       (status >> 8) & 0xff);
 }
 
 /* Releases the address space: off its page tables first. */
@@ -185,6 +186,10 @@ __noreturn void task_exit(int status)
 	last = --p->nr_threads == 0;
 	if (last && !p->exiting)
 		p->exit_status = status;
+	/* Interval timers die with the process (POSIX: not inherited,
+	 * not kept after exit); the struct may be freed soon. */
+	if (last)
+		ktimer_cancel(&p->real_timer);
 	if (t != p->leader) {
 		list_del(&t->thread_link);
 		tid_free(t->tid);
@@ -216,10 +221,8 @@ __noreturn void process_exit(int status)
 	status = p->exit_status;
 	/* Every other thread comes out of what it is doing and exits too:
 	 * signal_pending() is true for all of them now. */
-	list_for_each_entry(other, &p->threads, thread_link)
-		if (other != t)
-			task_wake_state(other, TASK_INTERRUPTIBLE |
-						       TASK_STOPPED);
+	list_for_each_entry(other, &p->threads, thread_link) if (other != t)
+		task_wake_state(other, TASK_INTERRUPTIBLE | TASK_STOPPED);
 	spin_unlock_irqrestore(&t->sighand->lock, irq);
 	task_exit(status);
 }

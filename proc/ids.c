@@ -113,14 +113,14 @@ SYSCALL_REGISTER(setresgid, sys_setresgid);
 
 /* setreuid(2): setting the real id, or the effective id to anything but
  * the real id, also sets the saved id to the new effective id. */
-static long setre(uint32_t *real, uint32_t *eff, uint32_t *saved,
-		  uint32_t *fs, uint32_t r, uint32_t e)
+static long setre(uint32_t *real, uint32_t *eff, uint32_t *saved, uint32_t *fs,
+		  uint32_t r, uint32_t e)
 {
 	uint32_t old_real = *real;
-	uint32_t s = (r != (uint32_t)-1 ||
-		      (e != (uint32_t)-1 && e != old_real)) ?
-			     (e != (uint32_t)-1 ? e : *eff) :
-			     (uint32_t)-1;
+	uint32_t s =
+		(r != (uint32_t)-1 || (e != (uint32_t)-1 && e != old_real)) ?
+			(e != (uint32_t)-1 ? e : *eff) :
+			(uint32_t)-1;
 
 	/* An unprivileged caller may set the real id only to the real or
 	 * effective id. */
@@ -176,8 +176,8 @@ static long sys_setgid(uint32_t id)
 }
 SYSCALL_REGISTER(setgid, sys_setgid);
 
-static long get_res(uint32_t r, uint32_t e, uint32_t s, uaddr_t ur,
-		    uaddr_t ue, uaddr_t us)
+static long get_res(uint32_t r, uint32_t e, uint32_t s, uaddr_t ur, uaddr_t ue,
+		    uaddr_t us)
 {
 	if (put_user(r, ur) || put_user(e, ue) || put_user(s, us))
 		return -EFAULT;
@@ -326,7 +326,7 @@ static long sys_setpgid(int pid, int pgid)
 	bool irq;
 	long ret = 0;
 
-	if (pgid < 0)
+	if (pgid < 0 || pid < 0)
 		return -EINVAL;
 	irq = spin_lock_irqsave(&tasklist_lock);
 	p = pid ? process_by_pid(pid) : self;

@@ -6,12 +6,11 @@
 #include "mm/mm.h"
 #include "proc/proc_internal.h"
 
-struct file *vfs_open(const char *path, int flags, int mode);
-int fd_install(struct file *f, int flags);
-int sys_dup2_kernel(int oldfd, int newfd);
-
 static const char *const fallback_inits[] = {
-	"/sbin/init", "/etc/init", "/bin/init", "/bin/sh",
+	"/sbin/init",
+	"/etc/init",
+	"/bin/init",
+	"/bin/sh",
 };
 
 /* fds 0, 1 and 2 on /dev/console, as Linux's console_on_rootfs(). */
@@ -50,6 +49,18 @@ static int init_main(void *unused)
 	t->files = files_alloc();
 	if (IS_ERR_OR_NULL(t->fs) || IS_ERR_OR_NULL(t->files))
 		panic("init: out of memory");
+	/* Unpacked here, as root in a process, like Linux's populate_rootfs
+	 * in kernel_init. */
+	if (boot_info.initrd_size) {
+		int err = initrd_unpack(phys_to_virt(boot_info.initrd_phys),
+					boot_info.initrd_size);
+		if (err)
+			pr_err("initrd: unpacking failed (%d)\n", err);
+		pmm_free_initrd();
+	} else {
+		pr_warn("initrd: none was loaded\n");
+	}
+	vfs_mount_dev();
 	open_console();
 	if (want && *want) {
 		if (try_init(want) == 0)

@@ -36,8 +36,10 @@ struct waiter {
 	void *private;
 };
 
-#define WAIT_QUEUE_INIT(name) \
-	{ SPINLOCK_INIT("waitq"), LIST_HEAD_INIT((name).waiters) }
+#define WAIT_QUEUE_INIT(name)                                          \
+	{                                                              \
+		SPINLOCK_INIT("waitq"), LIST_HEAD_INIT((name).waiters) \
+	}
 void wq_init(struct wait_queue *wq);
 /* Queues w (if not queued) and sets current's state; then the caller
  * checks its condition and calls schedule() if it still has to wait. */
@@ -55,48 +57,48 @@ void waiter_init(struct waiter *w);
  * signal is pending (the syscall layer turns that into -EINTR or a
  * restart as SA_RESTART says).
  */
-#define wait_event_interruptible(wq, cond)                                 \
-	({                                                                 \
-		int __ret = 0;                                             \
-		struct waiter __w;                                         \
-		waiter_init(&__w);                                         \
-		for (;;) {                                                 \
-			prepare_to_wait((wq), &__w, TASK_INTERRUPTIBLE);   \
-			if (cond)                                          \
-				break;                                     \
-			if (signal_pending(current)) {                     \
-				__ret = -ERESTARTSYS;                      \
-				break;                                     \
-			}                                                  \
-			schedule();                                        \
-		}                                                          \
-		finish_wait((wq), &__w);                                   \
-		__ret;                                                     \
+#define wait_event_interruptible(wq, cond)                               \
+	({                                                               \
+		int __ret = 0;                                           \
+		struct waiter __w;                                       \
+		waiter_init(&__w);                                       \
+		for (;;) {                                               \
+			prepare_to_wait((wq), &__w, TASK_INTERRUPTIBLE); \
+			if (cond)                                        \
+				break;                                   \
+			if (signal_pending(current)) {                   \
+				__ret = -ERESTARTSYS;                    \
+				break;                                   \
+			}                                                \
+			schedule();                                      \
+		}                                                        \
+		finish_wait((wq), &__w);                                 \
+		__ret;                                                   \
 	})
 
 /* As above, giving up at deadline (time_ns() clock; 0 means never):
  * 0, -ETIMEDOUT or -ERESTARTSYS. */
-#define wait_event_interruptible_deadline(wq, cond, deadline)              \
-	({                                                                 \
-		int __ret = 0;                                             \
-		struct waiter __w;                                         \
-		waiter_init(&__w);                                         \
-		for (;;) {                                                 \
-			prepare_to_wait((wq), &__w, TASK_INTERRUPTIBLE);   \
-			if (cond)                                          \
-				break;                                     \
-			if (signal_pending(current)) {                     \
-				__ret = -ERESTARTSYS;                      \
-				break;                                     \
-			}                                                  \
-			if ((deadline) && time_ns() >= (deadline)) {       \
-				__ret = -ETIMEDOUT;                        \
-				break;                                     \
-			}                                                  \
-			schedule_deadline(deadline);                       \
-		}                                                          \
-		finish_wait((wq), &__w);                                   \
-		__ret;                                                     \
+#define wait_event_interruptible_deadline(wq, cond, deadline)            \
+	({                                                               \
+		int __ret = 0;                                           \
+		struct waiter __w;                                       \
+		waiter_init(&__w);                                       \
+		for (;;) {                                               \
+			prepare_to_wait((wq), &__w, TASK_INTERRUPTIBLE); \
+			if (cond)                                        \
+				break;                                   \
+			if (signal_pending(current)) {                   \
+				__ret = -ERESTARTSYS;                    \
+				break;                                   \
+			}                                                \
+			if ((deadline) && time_ns() >= (deadline)) {     \
+				__ret = -ETIMEDOUT;                      \
+				break;                                   \
+			}                                                \
+			schedule_deadline(deadline);                     \
+		}                                                        \
+		finish_wait((wq), &__w);                                 \
+		__ret;                                                   \
 	})
 
 /* Sleeps, ignoring signals, until cond holds. */
@@ -136,8 +138,10 @@ struct mutex {
 	struct task *owner;
 	struct wait_queue wq;
 };
-#define MUTEX_INIT(name) \
-	{ SPINLOCK_INIT("mutex"), NULL, WAIT_QUEUE_INIT((name).wq) }
+#define MUTEX_INIT(name)                                                 \
+	{                                                                \
+		SPINLOCK_INIT("mutex"), NULL, WAIT_QUEUE_INIT((name).wq) \
+	}
 void mutex_init(struct mutex *m);
 void mutex_lock(struct mutex *m);
 /* 0, or -EINTR if a signal arrived first. */
@@ -148,7 +152,7 @@ void mutex_unlock(struct mutex *m);
 /* ---- timers on the time_ns() clock (proc/timer.c) ---- */
 
 struct ktimer {
-	uint64_t expires; /* time_ns() at which fn runs */
+	uint64_t expires;	      /* time_ns() at which fn runs */
 	void (*fn)(struct ktimer *t); /* runs in the timer interrupt */
 	void *data;
 	struct list_head link;
@@ -215,28 +219,28 @@ struct task {
 	struct list_head run_link;
 	bool on_rq;
 	int nice;
-	uint64_t vruntime;	 /* weighted ns of CPU time */
-	uint64_t exec_start;	 /* time_ns() of the last vruntime update */
-	uint64_t slice_start;	 /* time_ns() when last put on a CPU */
+	uint64_t vruntime;    /* weighted ns of CPU time */
+	uint64_t exec_start;  /* time_ns() of the last vruntime update */
+	uint64_t slice_start; /* time_ns() when last put on a CPU */
 	unsigned cpu;
 	struct ktimer sleep_timer; /* schedule_deadline() */
 
 	/* Kernel stack and saved context */
-	void *kstack;		/* lowest address; KSTACK_SIZE bytes */
-	uint64_t saved_rsp;	/* while switched out */
+	void *kstack;		      /* lowest address; KSTACK_SIZE bytes */
+	uint64_t saved_rsp;	      /* while switched out */
 	struct trap_frame *user_regs; /* top of kstack: user state */
-	void *fpu;		/* XSAVE/FXSAVE area, 64-byte aligned */
+	void *fpu;		      /* XSAVE/FXSAVE area, 64-byte aligned */
 	uint64_t fs_base, gs_base;
 
 	/* Shared with other tasks according to clone() flags */
-	struct mm *mm;		/* NULL for kernel threads */
+	struct mm *mm; /* NULL for kernel threads */
 	struct files_struct *files;
 	struct fs_struct *fs;
 	struct sighand *sighand;
 
 	/* Signals */
 	sigset_t blocked;
-	sigset_t saved_blocked;	/* restored after sigsuspend/ppoll */
+	sigset_t saved_blocked; /* restored after sigsuspend/ppoll */
 	bool restore_blocked;
 	struct sigpending pending;
 	struct linux_stack altstack;
@@ -251,7 +255,7 @@ struct task {
 	uaddr_t set_child_tid, clear_child_tid;
 	uaddr_t robust_list;
 	uint64_t robust_list_len;
-	struct list_head thread_link; /* in proc->threads */
+	struct list_head thread_link;  /* in proc->threads */
 	struct completion *vfork_done; /* the vforking parent waits on it */
 	int exit_code;
 
@@ -267,11 +271,11 @@ struct process {
 	int refcount;
 	struct task *leader;
 	struct list_head threads;
-	int nr_threads;		/* not yet exited */
+	int nr_threads; /* not yet exited */
 
 	struct process *parent;
 	struct list_head children;
-	struct list_head sibling; /* in parent->children */
+	struct list_head sibling;     /* in parent->children */
 	struct wait_queue child_wait; /* wait4() sleeps here */
 
 	int pgid, sid;
@@ -282,15 +286,15 @@ struct process {
 	struct sigpending shared_pending;
 
 	/* Exit and job control, for wait4() */
-	bool exiting;		/* exit_group or fatal signal under way */
-	bool zombie;		/* all threads gone, not reaped */
-	int exit_status;	/* wait status (W* encoding) */
-	int exit_signal;	/* sent to the parent at exit (SIGCHLD) */
+	bool exiting;	 /* exit_group or fatal signal under way */
+	bool zombie;	 /* all threads gone, not reaped */
+	int exit_status; /* wait status (W* encoding) */
+	int exit_signal; /* sent to the parent at exit (SIGCHLD) */
 	bool stopped;
 	int stop_signal;
-	bool report_stop;	/* WUNTRACED has not seen this stop */
-	bool report_continue;	/* WCONTINUED has not seen this continue */
-	int group_stop_count;	/* threads still to stop */
+	bool report_stop;     /* WUNTRACED has not seen this stop */
+	bool report_continue; /* WCONTINUED has not seen this continue */
+	int group_stop_count; /* threads still to stop */
 
 	struct ktimer real_timer; /* ITIMER_REAL / alarm() */
 	uint64_t real_interval_ns;
@@ -301,8 +305,8 @@ struct process {
 	uint64_t utime_ns, stime_ns;   /* threads that have exited */
 	uint64_t cutime_ns, cstime_ns; /* reaped children */
 	uint64_t start_ns;
-	struct file *exe;	/* the executable, for /proc/PID/exe */
-	bool exec_done;		/* has called execve (setpgid's EACCES) */
+	struct file *exe; /* the executable, for /proc/PID/exe */
+	bool exec_done;	  /* has called execve (setpgid's EACCES) */
 	uaddr_t arg_start, arg_end, env_start, env_end;
 };
 
@@ -324,6 +328,10 @@ bool pgrp_is_orphaned(int pgid);
  * Returns the task or NULL.
  */
 struct task *kthread_start(const char *name, int (*fn)(void *), void *arg);
+
+/* The timer tick's work: scheduler accounting, kernel timers. */
+void sched_tick(struct trap_frame *tf);
+void ktimer_tick(struct trap_frame *tf);
 
 /* Starts pid 1 (proc/init.c): init= or /sbin/init and the fallbacks. */
 void proc_start_init(void);

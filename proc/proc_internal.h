@@ -4,6 +4,7 @@
 #define STRIX_PROC_INTERNAL_H
 
 #include "proc/proc.h"
+#include "vfs/vfs.h"
 
 /* task.c */
 struct task *task_alloc(void);
@@ -21,13 +22,9 @@ void task_return_to_user(void *unused);
 
 /* sched.c */
 void sched_new_task(struct task *t, struct task *parent);
-void sched_tick(struct trap_frame *tf);
 
 /* time.c */
 void itimer_tick(struct task *t, bool user);
-
-/* timer.c */
-void ktimer_tick(struct trap_frame *tf);
 
 /* signal.c */
 enum sig_default { SIG_TERM, SIG_CORE, SIG_IGNORE, SIG_STOP, SIG_CONT };
@@ -62,19 +59,6 @@ void process_init_rlimits(struct process *p);
 int futex_wake(uaddr_t uaddr, int n);
 /* Walks the exiting thread's robust futex list (set_robust_list(2)). */
 void robust_list_exit(struct task *t);
-
-/* From the VFS (vfs/vfs.h): per-process file state. */
-struct files_struct *files_alloc(void);
-struct files_struct *files_dup(struct files_struct *old);
-void files_get(struct files_struct *f);
-void files_put(struct files_struct *f);
-void files_close_on_exec(struct files_struct *f);
-struct fs_struct *fs_alloc_root(void);
-struct fs_struct *fs_dup(struct fs_struct *old);
-void fs_get(struct fs_struct *fs);
-void fs_put(struct fs_struct *fs);
-struct file *vfs_open_exec(const char *path);
-ssize_t kernel_read(struct file *f, void *buf, size_t n, uint64_t off);
 
 /* exec.c */
 int kernel_execve(const char *path, const char *const argv[],

@@ -1,0 +1,400 @@
+/* SPDX-License-Identifier: MIT */
+/* File system types, super blocks, the mount tree, mount(2), umount2(2)
+ * and the text of /proc/mounts. */
+#include "vfs/vfs.h"
+
+struct mount *root_mount;
+LIST_HEAD(mount_list);
+static struct spinlock mount_lock = SPINLOCK_INIT("mounts");
+static struct fs_type *fs_types;
+static int next_mount_id = 1;
+static unsigned next_anon_dev = 1;
+
+void fs_type_register(struct fs_type *t)
+{
+	t->next = fs_types;
+	fs_types = t;
+}
+
+struct fs_type *fs_type_find(const char *name)
+{
+	for (struct fs_type *t = fs_types; t; t = t->next)
+		if (!strcmp(t->name, name))
+			return t;
+	return NULL;
+}
+
+/* /proc/filesystems */
+size_t fs_types_show(char *buf, size_t size)
+{
+	size_t n = 0;
+
+	for (struct fs_type *t = fs_types; t; t = t->next)
+		n += ksnprintf(buf + n, n < size ? size - n : 0, "%s\t%s\n",
+			       t->nodev ? "nodev" : "", t->name);
+	return MIN(n, size);
+}
+
+struct super_block *super_alloc(struct fs_type *type,
+				const struct super_ops *ops, uint64_t magic)
+{
+	struct super_block *sb = kzalloc(sizeof(*sb));
+
+	if (!sb)
+		return NULL;
+	sb->type = type;
+	sb->ops = ops;
+	sb->magic = magic;
+	sb->refcount = 1;
+	/* Anonymous devices are major 0, as Linux's get_anon_bdev. */
+	sb->dev = MKDEV(0, __atomic_fetch_add(&next_anon_dev, 1,
+					      __ATOMIC_RELAXED));
+	return sb;
+}
+
+void mount_get(struct mount *m)
+{
+	__atomic_add_fetch(&m->refcount, 1, __ATOMIC_RELAXED);
+}
+
+void mount_put(struct mount *m)
+{
+	if (__atomic_sub_fetch(&m->refcount, 1, __ATOMIC_ACQ_REL) > 0)
+		return;
+	/* A detached mount, now unused. The super block stays (its
+	 * dentries may still be cached); tmpfs memory is freed with its
+	 * inodes as they go. */
+	dput(m->root);
+	kfree(m->source);
+	kfree(m);
+}
+
+struct mount *mount_lookup(struct mount *mnt, struct dentry *d)
+{
+	struct mount *m, *found = NULL;
+	bool irq;
+
+	if (!d->mounted)
+		return NULL;
+	irq = spin_lock_irqsave(&mount_lock);
+	list_for_each_entry(m, &mount_list,
+			    link) if (m->parent == mnt && m->mountpoint == d)
+		found = m; /* the last one is on top */
+	spin_unlock_irqrestore(&mount_lock, irq);
+	return found;
+}
+
+int mount_want_write(const struct path *p)
+{
+	if ((p->mnt->flags & MS_RDONLY) || (p->dentry->sb->flags & MS_RDONLY))
+		return -EROFS;
+	return 0;
+}
+
+static struct mount *mount_new(struct super_block *sb, struct dentry *root,
+			       const char *source, unsigned flags)
+{
+	struct mount *m = kzalloc(sizeof(*m));
+
+	if (!m)
+		return NULL;
+	m->source = kmalloc(strlen(source) + 1);
+	if (!m->source) {
+		kfree(m);
+		return NULL;
+	}
+	strlcpy(m->source, source, strlen(source) + 1);
+	m->sb = sb;
+	m->root = dget(root);
+	m->refcount = 1; /* the tree's */
+	m->flags = flags & (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC |
+			    MS_NOATIME | MS_NODIRATIME | MS_RELATIME);
+	m->id = __atomic_fetch_add(&next_mount_id, 1, __ATOMIC_RELAXED);
+	return m;
+}
+
+/* Attaches m on top of (parent, mountpoint). */
+static void attach(struct mount *m, struct mount *parent,
+		   struct dentry *mountpoint)
+{
+	bool irq = spin_lock_irqsave(&mount_lock);
+
+	m->parent = parent ? parent : m;
+	if (parent) { /* the root mount sits on nothing */
+		m->mountpoint = dget(mountpoint);
+		mount_get(parent);
+		mountpoint->mounted++;
+	}
+	list_add_tail(&m->link, &mount_list);
+	spin_unlock_irqrestore(&mount_lock, irq);
+}
+
+/* Mounts the root file system: done once at boot. */
+int vfs_mount_root(const char *type, const char *opts)
+{
+	struct fs_type *t = fs_type_find(type);
+	struct super_block *sb;
+
+	if (!t)
+		return -ENODEV;
+	sb = t->mount(t, "rootfs", 0, opts);
+	if (IS_ERR(sb))
+		return PTR_ERR(sb);
+	root_mount = mount_new(sb, sb->root, "rootfs", 0);
+	if (!root_mount)
+		return -ENOMEM;
+	attach(root_mount, NULL, NULL);
+	return 0;
+}
+
+static int do_new_mount(const struct path *at, const char *source,
+			const char *type, unsigned flags, const char *opts)
+{
+	struct fs_type *t = fs_type_find(type);
+	struct super_block *sb;
+	struct mount *m;
+
+	if (!t)
+		return -ENODEV;
+	sb = t->mount(t, source, flags, opts);
+	if (IS_ERR(sb))
+		return PTR_ERR(sb);
+	if (flags & MS_RDONLY)
+		sb->flags |= MS_RDONLY;
+	m = mount_new(sb, sb->root, source, flags);
+	if (!m)
+		return -ENOMEM;
+	attach(m, at->mnt, at->dentry);
+	return 0;
+}
+
+static int do_bind(const struct path *at, const char *source, unsigned flags)
+{
+	struct path src;
+	struct mount *m;
+	int err = path_lookup_at(AT_FDCWD, source, LOOKUP_FOLLOW, &src);
+
+	if (err)
+		return err;
+	m = mount_new(src.mnt->sb, src.dentry, src.mnt->source,
+		      flags | (src.mnt->flags & ~MS_RDONLY));
+	path_put(&src);
+	if (!m)
+		return -ENOMEM;
+	attach(m, at->mnt, at->dentry);
+	return 0;
+}
+
+/* mount -o remount: the mount must be the one at target. */
+static int do_remount(const struct path *at, unsigned flags, const char *opts)
+{
+	struct mount *m = at->mnt;
+	int err = 0;
+
+	if (at->dentry != m->root)
+		return -EINVAL;
+	if (flags & MS_BIND) { /* per-mount flags only */
+		m->flags = flags & (MS_RDONLY | MS_NOSUID | MS_NODEV |
+				    MS_NOEXEC | MS_NOATIME | MS_RELATIME);
+		return 0;
+	}
+	if (m->sb->ops && m->sb->ops->remount)
+		err = m->sb->ops->remount(m->sb, flags, opts);
+	if (err)
+		return err;
+	if (flags & MS_RDONLY)
+		m->sb->flags |= MS_RDONLY;
+	else
+		m->sb->flags &= ~MS_RDONLY;
+	m->flags = flags & (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC |
+			    MS_NOATIME | MS_RELATIME);
+	return 0;
+}
+
+int vfs_mount(const char *source, const char *target, const char *type,
+	      unsigned flags, const char *opts)
+{
+	struct path at;
+	int err;
+
+	/* The old magic in the top half means nothing now (mount(2)). */
+	if ((flags & 0xffff0000) == 0xc0ed0000)
+		flags &= 0xffff;
+	err = path_lookup_at(AT_FDCWD, target, LOOKUP_FOLLOW, &at);
+	if (err)
+		return err;
+	if (flags & MS_REMOUNT)
+		err = do_remount(&at, flags, opts);
+	else if (flags & MS_BIND)
+		err = do_bind(&at, source, flags);
+	else if (flags & (MS_SHARED | MS_PRIVATE | MS_SLAVE | 1 << 17))
+		err = 0; /* every mount is private: nothing propagates */
+	else if (flags & MS_MOVE)
+		err = -EINVAL; /* not supported */
+	else if (!S_ISDIR(at.dentry->inode->mode))
+		err = -ENOTDIR;
+	else
+		err = do_new_mount(&at, source ? source : "none",
+				   type ? type : "", flags, opts);
+	path_put(&at);
+	return err;
+}
+
+static long sys_mount(uaddr_t usource, uaddr_t utarget, uaddr_t utype,
+		      unsigned long flags, uaddr_t udata)
+{
+	char *source = NULL, *target, *type = NULL, *data = NULL;
+	int err = 0;
+
+	if (!capable())
+		return -EPERM;
+	target = path_from_user(utarget, &err);
+	if (!target)
+		return err;
+	if (usource && !(source = path_from_user(usource, &err)))
+		goto out;
+	if (utype && !(type = path_from_user(utype, &err)))
+		goto out;
+	if (udata) {
+		data = kzalloc(4096);
+		if (!data) {
+			err = -ENOMEM;
+			goto out;
+		}
+		/* Options are text; a short read at the end of memory is
+		 * fine as long as the string ended. */
+		if (strncpy_from_user(data, udata, 4096) < 0 &&
+		    copy_from_user(data, udata, 1)) {
+			err = -EFAULT;
+			goto out;
+		}
+		data[4096 - 1] = '\0';
+	}
+	err = vfs_mount(source, target, type, flags, data ? data : "");
+out:
+	kfree(source);
+	kfree(target);
+	kfree(type);
+	kfree(data);
+	return err;
+}
+SYSCALL_REGISTER(mount, sys_mount);
+
+static bool has_children(struct mount *m)
+{
+	struct mount *c;
+
+	list_for_each_entry(c, &mount_list,
+			    link) if (c->parent == m && c != m) return true;
+	return false;
+}
+
+static int do_umount(struct path *p, int flags)
+{
+	struct mount *m = p->mnt;
+	bool irq;
+
+	if (p->dentry != m->root)
+		return -EINVAL;
+	if (m == root_mount || m->parent == m)
+		return -EBUSY;
+	irq = spin_lock_irqsave(&mount_lock);
+	/* Busy: references beyond the tree's and our lookup's, or mounts
+	 * on top (umount(2)). MNT_DETACH unmounts anyway; the mount goes
+	 * when its last user does. */
+	if (!(flags & MNT_DETACH) && (m->refcount > 2 || has_children(m))) {
+		spin_unlock_irqrestore(&mount_lock, irq);
+		return -EBUSY;
+	}
+	list_del(&m->link);
+	m->mountpoint->mounted--;
+	spin_unlock_irqrestore(&mount_lock, irq);
+	dput(m->mountpoint);
+	mount_put(m->parent);
+	m->parent = m;
+	m->mountpoint = NULL;
+	mount_put(m); /* the tree's reference */
+	return 0;
+}
+
+static long sys_umount2(uaddr_t utarget, int flags)
+{
+	struct path p;
+	char *target;
+	int err = 0;
+
+	if (flags & ~(MNT_FORCE | MNT_DETACH | MNT_EXPIRE | UMOUNT_NOFOLLOW))
+		return -EINVAL;
+	if (!capable())
+		return -EPERM;
+	target = path_from_user(utarget, &err);
+	if (!target)
+		return err;
+	err = path_lookup_at(AT_FDCWD, target,
+			     (flags & UMOUNT_NOFOLLOW) ? 0 : LOOKUP_FOLLOW, &p);
+	kfree(target);
+	if (err)
+		return err;
+	err = do_umount(&p, flags);
+	path_put(&p);
+	return err;
+}
+SYSCALL_REGISTER(umount2, sys_umount2);
+
+static size_t show_flags(char *buf, size_t size, unsigned f)
+{
+	return ksnprintf(buf, size, "%s%s%s%s%s", f & MS_RDONLY ? "ro" : "rw",
+			 f & MS_NOSUID ? ",nosuid" : "",
+			 f & MS_NODEV ? ",nodev" : "",
+			 f & MS_NOEXEC ? ",noexec" : "",
+			 f & MS_NOATIME ? ",noatime" : ",relatime");
+}
+
+/* One line of /proc/mounts (fstab format) or of mountinfo (proc(5)). */
+static size_t show_mount(struct mount *m, char *buf, size_t size,
+			 bool mountinfo)
+{
+	char where[256], opts[128] = "";
+	struct path p = { m->parent, m->mountpoint };
+	size_t n;
+
+	if (m->parent == m)
+		strlcpy(where, "/", sizeof(where));
+	else if (path_name(&p, where, sizeof(where)) < 0)
+		return 0;
+	if (m->sb->ops && m->sb->ops->show_options)
+		m->sb->ops->show_options(m->sb, opts, sizeof(opts));
+	if (!mountinfo) {
+		n = ksnprintf(buf, size, "%s %s %s ", m->source, where,
+			      m->sb->type->name);
+		n += show_flags(buf + n, n < size ? size - n : 0,
+				m->flags | (m->sb->flags & MS_RDONLY));
+		n += ksnprintf(buf + n, n < size ? size - n : 0, "%s 0 0\n",
+			       opts);
+		return n;
+	}
+	n = ksnprintf(buf, size, "%d %d %u:%u / %s ", m->id, m->parent->id,
+		      MAJOR(m->sb->dev), MINOR(m->sb->dev), where);
+	n += show_flags(buf + n, n < size ? size - n : 0, m->flags);
+	n += ksnprintf(buf + n, n < size ? size - n : 0, " - %s %s %s%s\n",
+		       m->sb->type->name, m->source,
+		       m->sb->flags & MS_RDONLY ? "ro" : "rw", opts);
+	return n;
+}
+
+ssize_t mounts_show(char *buf, size_t size, bool mountinfo)
+{
+	struct mount *m;
+	size_t n = 0;
+	bool irq = spin_lock_irqsave(&mount_lock);
+
+	list_for_each_entry(m, &mount_list, link)
+	{
+		size_t k = show_mount(m, buf + n, size - n, mountinfo);
+		if (n + k >= size)
+			break;
+		n += k;
+	}
+	spin_unlock_irqrestore(&mount_lock, irq);
+	return n;
+}
