@@ -39,7 +39,7 @@ static long sys_ni(uint64_t nr)
 	}
 	spin_unlock_irqrestore(&reported_lock, irq);
 	if (!seen)
-		pr_info("%s[%d]: unimplemented syscall %llu (%s)\n",
+		pr_debug("%s[%d]: unimplemented syscall %llu (%s)\n",
 			current->comm, current->tid, (unsigned long long)nr,
 			name);
 	return -ENOSYS;
