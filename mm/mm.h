@@ -309,6 +309,10 @@ void vma_zap(struct mm *mm, uint64_t addr, uint64_t len);
 long vma_remap(struct mm *mm, struct vma *v, uint64_t old, uint64_t old_len,
 	       uint64_t new_len, int flags, uint64_t new_addr);
 
+/* Copies up to len bytes at addr in mm (present pages only); returns
+ * how many. For /proc, which reads other processes' arguments. */
+size_t mm_read_foreign(struct mm *mm, uint64_t addr, void *buf, size_t len);
+
 /* Shared anonymous memory objects (shmem.c). */
 struct shmem *shmem_alloc(uint64_t npages);
 void shmem_get(struct shmem *s);

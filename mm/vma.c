@@ -480,3 +480,30 @@ long vma_remap(struct mm *mm, struct vma *v, uint64_t old, uint64_t old_len,
 		return -ENOMEM;
 	return move_mapping(mm, v, old, old_len, new_addr, new_len);
 }
+
+/* Reads another address space's memory (for /proc/PID/cmdline and
+ * environ): present pages only, through the direct map. Returns the
+ * bytes copied. */
+size_t mm_read_foreign(struct mm *mm, uint64_t addr, void *buf, size_t len)
+{
+	size_t done = 0;
+
+	mutex_lock(&mm->lock);
+	while (done < len) {
+		uint64_t va = addr + done;
+		uint64_t *pte = va < USER_ADDR_END ?
+					pt_walk(mm->pml4, ALIGN_DOWN(va, PAGE_SIZE),
+						false) :
+					NULL;
+		size_t k = MIN(len - done, PAGE_SIZE - va % PAGE_SIZE);
+
+		if (!pte || !(*pte & PTE_P))
+			break;
+		memcpy((char *)buf + done,
+		       (char *)phys_to_virt(*pte & PTE_ADDR) + va % PAGE_SIZE,
+		       k);
+		done += k;
+	}
+	mutex_unlock(&mm->lock);
+	return done;
+}

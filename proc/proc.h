@@ -180,6 +180,11 @@ struct cred {
 bool capable(void);
 bool cred_in_group(const struct cred *c, uint32_t gid);
 
+/* For /proc: idle time, load averages (11-bit fixed point), runnable. */
+extern uint64_t cpu_idle_ns;
+void sched_loadavg(uint64_t out[3]);
+unsigned sched_nr_running(void);
+
 /* ---- signals (proc/signal.c) ---- */
 
 struct sigqueue {
@@ -318,6 +323,8 @@ struct process {
 struct task *task_by_tid(int tid);
 struct process *process_by_pid(int pid);
 extern struct spinlock tasklist_lock;
+/* Drops a reference to a process (the last frees it). */
+void process_put(struct process *p);
 /* Calls fn for every task; tasklist_lock held by the caller. */
 void for_each_task(void (*fn)(struct task *t, void *ctx), void *ctx);
 /* Is process group pgid orphaned (POSIX XBD 3.265)? */
@@ -352,6 +359,11 @@ bool task_wake_state(struct task *t, int states);
 __noreturn void sched_idle_loop(void);
 /* Starts running tasks: the caller becomes this CPU's idle task. */
 __noreturn void sched_start(void);
+
+/* For /proc: idle time, load averages (11-bit fixed point), runnable. */
+extern uint64_t cpu_idle_ns;
+void sched_loadavg(uint64_t out[3]);
+unsigned sched_nr_running(void);
 
 /* ---- signals (proc/signal.c) ---- */
 

@@ -11,7 +11,6 @@ struct task *task_alloc(void);
 int task_alloc_fpu(struct task *t);
 void task_free(struct task *t);
 struct process *process_alloc(void);
-void process_put(struct process *p);
 int tid_alloc(struct task *t);
 /* Enters t under its (already chosen) tid; tasklist_lock held. */
 void task_claim_tid(struct task *t);

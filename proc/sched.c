@@ -23,6 +23,8 @@ struct runqueue {
 };
 
 static struct runqueue runqueues[MAX_CPUS];
+uint64_t cpu_idle_ns; /* time the idle task ran: /proc/stat, uptime */
+static uint64_t load_avg[3]; /* fixed point, 11 bits (Linux's FSHIFT) */
 static struct task boot_idle_task;
 
 /* Linux's sched_prio_to_weight: each nice step is about 10% of CPU. */
@@ -46,8 +48,10 @@ static void update_curr(struct runqueue *rq, struct task *t)
 	uint64_t now = time_ns(), delta = now - t->exec_start;
 
 	t->exec_start = now;
-	if (t == this_cpu()->idle)
+	if (t == this_cpu()->idle) {
+		cpu_idle_ns += delta;
 		return;
+	}
 	t->vruntime += delta * NICE_0_WEIGHT / nice_weight[t->nice + 20];
 	if (t->vruntime > rq->min_vruntime && rq->nr == 0)
 		rq->min_vruntime = t->vruntime;
@@ -223,6 +227,33 @@ void sched_new_task(struct task *t, struct task *parent)
 	spin_unlock_irqrestore(&rq->lock, irq);
 }
 
+/* The load averages over 1, 5 and 15 minutes, updated every 5 seconds
+ * from the number of runnable tasks (Linux's calc_load, EXP_1/5/15). */
+static void calc_load(struct runqueue *rq, struct task *curr)
+{
+	static const uint64_t exp[3] = { 1884, 2014, 2037 };
+	static uint64_t next;
+	uint64_t active;
+
+	if (jiffies < next)
+		return;
+	next = jiffies + 5 * HZ;
+	active = (uint64_t)(rq->nr + (curr != this_cpu()->idle)) << 11;
+	for (int i = 0; i < 3; i++)
+		load_avg[i] = (load_avg[i] * exp[i] + active * (2048 - exp[i])) >>
+			      11;
+}
+
+void sched_loadavg(uint64_t out[3])
+{
+	memcpy(out, load_avg, sizeof(load_avg));
+}
+
+unsigned sched_nr_running(void)
+{
+	return this_rq()->nr + (this_cpu()->curr != this_cpu()->idle);
+}
+
 /* The timer tick: account the tick and ask for a switch when the slice is
  * used up and someone else is waiting. */
 void sched_tick(struct trap_frame *tf)
@@ -231,6 +262,7 @@ void sched_tick(struct trap_frame *tf)
 	struct task *t = c->curr;
 	struct runqueue *rq = this_rq();
 
+	calc_load(rq, t);
 	if (!t || t == c->idle)
 		return;
 	if (trap_from_user(tf))

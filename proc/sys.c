@@ -47,6 +47,21 @@ static long set_name(char *dst, uaddr_t uname, int len)
 	return 0;
 }
 
+long sys_sethostname_kernel(const char *name, size_t len)
+{
+	bool irq;
+
+	if (!capable())
+		return -EPERM;
+	if (len > 64)
+		return -EINVAL;
+	irq = spin_lock_irqsave(&uts_lock);
+	memcpy(hostname, name, len);
+	hostname[len] = '\0';
+	spin_unlock_irqrestore(&uts_lock, irq);
+	return 0;
+}
+
 static long sys_sethostname(uaddr_t uname, int len)
 {
 	return set_name(hostname, uname, len);
