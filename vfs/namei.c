@@ -210,6 +210,14 @@ static int start(struct nameidata *nd, int dirfd, const char *path,
 			path_put(&nd->root);
 			return -EBADF;
 		}
+		/* Pipes and other anonymous files have no path: nothing is
+		 * under them, and an empty path names no directory entry
+		 * (stat_at() serves AT_EMPTY_PATH on them itself). */
+		if (!f->path.mnt) {
+			file_put(f);
+			path_put(&nd->root);
+			return path[0] ? -ENOTDIR : -ENOENT;
+		}
 		nd->path = f->path;
 		path_get(&nd->path);
 		file_put(f);

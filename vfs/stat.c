@@ -2,7 +2,13 @@
 /* stat(2) and friends, statx(2), statfs(2), readlink(2). */
 #include "vfs/vfs.h"
 
-static int stat_at(int dirfd, uaddr_t upath, int flags, struct path *p)
+/*
+ * What fstatat and statx look at: the inode (referenced) and, when it has
+ * one, its path (referenced, else p->mnt is NULL). AT_EMPTY_PATH with ""
+ * is fstat(dirfd), which must work on pipes too: they have no path.
+ */
+static int stat_at(int dirfd, uaddr_t upath, int flags, struct path *p,
+		   struct inode **inode)
 {
 	char *name;
 	int err = 0;
@@ -13,13 +19,40 @@ static int stat_at(int dirfd, uaddr_t upath, int flags, struct path *p)
 	name = path_from_user(upath, &err);
 	if (!name)
 		return err;
+	*p = (struct path){ 0 };
+	if (!name[0] && (flags & AT_EMPTY_PATH) && dirfd != AT_FDCWD) {
+		struct file *f = fd_get(dirfd);
+
+		kfree(name);
+		if (!f)
+			return -EBADF;
+		*inode = f->inode;
+		inode_get(*inode);
+		if (f->path.mnt) {
+			*p = f->path;
+			path_get(p);
+		}
+		file_put(f);
+		return 0;
+	}
 	err = path_lookup_at(
 		dirfd, name,
 		((flags & AT_SYMLINK_NOFOLLOW) ? 0 : LOOKUP_FOLLOW) |
 			((flags & AT_EMPTY_PATH) ? LOOKUP_EMPTY : 0),
 		p);
 	kfree(name);
+	if (!err) {
+		*inode = p->dentry->inode;
+		inode_get(*inode);
+	}
 	return err;
+}
+
+static void stat_done(struct path *p, struct inode *inode)
+{
+	inode_put(inode);
+	if (p->mnt)
+		path_put(p);
 }
 
 static long copy_stat(struct inode *i, uaddr_t ust)
@@ -32,13 +65,14 @@ static long copy_stat(struct inode *i, uaddr_t ust)
 
 static long do_fstatat(int dirfd, uaddr_t upath, uaddr_t ust, int flags)
 {
+	struct inode *inode;
 	struct path p;
-	long err = stat_at(dirfd, upath, flags, &p);
+	long err = stat_at(dirfd, upath, flags, &p, &inode);
 
 	if (err)
 		return err;
-	err = copy_stat(p.dentry->inode, ust);
-	path_put(&p);
+	err = copy_stat(inode, ust);
+	stat_done(&p, inode);
 	return err;
 }
 
@@ -89,10 +123,9 @@ static long sys_statx(int dirfd, uaddr_t upath, int flags, unsigned mask,
 
 	if (mask & 0x80000000U) /* STATX__RESERVED */
 		return -EINVAL;
-	err = stat_at(dirfd, upath, flags, &p);
+	err = stat_at(dirfd, upath, flags, &p, &i);
 	if (err)
 		return err;
-	i = p.dentry->inode;
 	memset(&sx, 0, sizeof(sx));
 	sx.stx_mask = STATX_BASIC_STATS | STATX_MNT_ID;
 	sx.stx_blksize = 4096;
@@ -110,8 +143,8 @@ static long sys_statx(int dirfd, uaddr_t upath, int flags, unsigned mask,
 	sx.stx_rdev_minor = MINOR(i->rdev);
 	sx.stx_dev_major = MAJOR(i->sb->dev);
 	sx.stx_dev_minor = MINOR(i->sb->dev);
-	sx.stx_mnt_id = p.mnt->id;
-	path_put(&p);
+	sx.stx_mnt_id = p.mnt ? p.mnt->id : 0;
+	stat_done(&p, i);
 	return copy_to_user(ubuf, &sx, sizeof(sx)) ? -EFAULT : 0;
 }
 SYSCALL_REGISTER(statx, sys_statx);
@@ -155,13 +188,14 @@ static long fill_statfs(const struct path *p, uaddr_t ubuf)
 
 static long sys_statfs(uaddr_t upath, uaddr_t ubuf)
 {
+	struct inode *inode;
 	struct path p;
-	long err = stat_at(AT_FDCWD, upath, 0, &p);
+	long err = stat_at(AT_FDCWD, upath, 0, &p, &inode);
 
 	if (err)
 		return err;
 	err = fill_statfs(&p, ubuf);
-	path_put(&p);
+	stat_done(&p, inode);
 	return err;
 }
 SYSCALL_REGISTER(statfs, sys_statfs);
@@ -200,14 +234,13 @@ static long do_readlinkat(int dirfd, uaddr_t upath, uaddr_t ubuf, int size)
 	n = stat_at(dirfd, upath,
 		    AT_SYMLINK_NOFOLLOW |
 			    (dirfd != AT_FDCWD ? AT_EMPTY_PATH : 0),
-		    &p);
+		    &p, &i);
 	if (n)
 		return n;
-	i = p.dentry->inode;
 	buf = kmalloc(PATH_MAX);
 	if (!buf)
 		n = -ENOMEM;
-	else if (!S_ISLNK(i->mode) || !i->iops || !i->iops->readlink)
+	else if (!p.mnt || !S_ISLNK(i->mode) || !i->iops || !i->iops->readlink)
 		n = -EINVAL;
 	else
 		n = i->iops->readlink(p.dentry, buf,
@@ -215,7 +248,7 @@ static long do_readlinkat(int dirfd, uaddr_t upath, uaddr_t ubuf, int size)
 	if (n > 0 && copy_to_user(ubuf, buf, n))
 		n = -EFAULT;
 	kfree(buf);
-	path_put(&p);
+	stat_done(&p, i);
 	return n;
 }
 

@@ -7,6 +7,7 @@
 #include <poll.h>
 #include <sys/select.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <time.h>
 
 TEST(eof_after_writers_close)
@@ -245,6 +246,11 @@ TEST(pipe_stat_and_lseek)
 	CHECK_EQ(pipe(p), 0);
 	CHECK_EQ(fstat(p[0], &st), 0);
 	CHECK(S_ISFIFO(st.st_mode));
+	/* glibc's fstat is fstatat(fd, "", AT_EMPTY_PATH). */
+	memset(&st, 0, sizeof(st));
+	CHECK_EQ(syscall(SYS_newfstatat, p[1], "", &st, AT_EMPTY_PATH), 0);
+	CHECK(S_ISFIFO(st.st_mode));
+	CHECK_ERR(syscall(SYS_newfstatat, p[1], "x", &st, 0), ENOTDIR);
 	CHECK_ERR(lseek(p[0], 0, SEEK_SET), ESPIPE);
 	CHECK_ERR(pread(p[0], &st, 1, 0), ESPIPE);
 	CHECK_ERR(pipe2(p, 0x12345), EINVAL);
