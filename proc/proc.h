@@ -399,4 +399,11 @@ __noreturn void task_exit(int status);
 /* Ends every thread of the calling process (exit_group, fatal signals). */
 __noreturn void process_exit(int status);
 
+/* ---- system-wide settings (proc/sys.c) ---- */
+
+/* Sets the UTS host name from kernel memory (/proc/sys/kernel/hostname). */
+long sys_sethostname_kernel(const char *name, size_t len);
+/* Ctrl+Alt+Del: reset, or SIGINT to init once init turned that off. */
+void ctrl_alt_del(void);
+
 #endif

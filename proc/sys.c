@@ -255,3 +255,22 @@ static long sys_reboot(uint32_t magic1, uint32_t magic2, uint32_t cmd,
 	return -EINVAL;
 }
 SYSCALL_REGISTER(reboot, sys_reboot);
+
+/* Ctrl+Alt+Del on the keyboard (Linux's ctrl_alt_del()): a hard reset
+ * until init says otherwise with reboot(LINUX_REBOOT_CMD_CAD_OFF), then
+ * SIGINT to init, which decides. Any context; tmpfs has nothing to sync. */
+void ctrl_alt_del(void)
+{
+	struct process *init;
+	bool irq;
+
+	if (reboot_cad_enabled) {
+		printk(KERN_NOTICE "reboot: Ctrl-Alt-Del, restarting\n");
+		power_reboot();
+	}
+	irq = spin_lock_irqsave(&tasklist_lock);
+	init = process_by_pid(1);
+	if (init)
+		signal_send_process(init, SIGINT, NULL);
+	spin_unlock_irqrestore(&tasklist_lock, irq);
+}

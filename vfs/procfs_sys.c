@@ -225,8 +225,6 @@ static int show_hostname(const struct proc_ctx *c, struct proc_buf *b)
 	return 0;
 }
 
-long sys_sethostname_kernel(const char *name, size_t len);
-
 static int store_hostname(const struct proc_ctx *c, const char *d, size_t n)
 {
 	(void)c;
