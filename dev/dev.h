@@ -26,4 +26,11 @@ void dev_init(void);
  * Returns 0. */
 int random_get_bytes(void *buf, size_t n);
 
+/* pty.c: /dev/ptmx and the pty slaves (major 136). */
+void pty_init(void);
+/* Is pty index live (master open)? Then its slave node's owner. */
+bool pty_slave_info(unsigned index, uint32_t *uid, uint32_t *gid);
+/* The lowest live pty index >= from, or -1 (devpts readdir). */
+int pty_next_index(unsigned from);
+
 #endif

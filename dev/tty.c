@@ -181,6 +181,8 @@ ssize_t tty_read(struct tty *tty, uaddr_t buf, size_t n, int f_flags)
 		return -ENOMEM;
 	ret = read_loop(tty, kbuf, buf, n, f_flags & O_NONBLOCK);
 	kfree(kbuf);
+	if (ret > 0 && tty->driver->unthrottle)
+		tty->driver->unthrottle(tty);
 	return ret;
 }
 
@@ -206,6 +208,30 @@ ssize_t tty_write(struct tty *tty, uaddr_t buf, size_t n, int f_flags)
 		if (copy_from_user(chunk, buf + done, k)) {
 			err = -EFAULT;
 			break;
+		}
+		/* A driver with a bounded buffer (pty) takes what fits;
+		 * output processing can double it (ONLCR). */
+		if (tty->driver->write_room) {
+			size_t room;
+
+			err = 0;
+			if (f_flags & O_NONBLOCK) {
+				if (tty->driver->write_room(tty) < 2)
+					err = -EAGAIN;
+			} else {
+				err = wait_event_interruptible(
+					&tty->write_wait,
+					tty->driver->write_room(tty) >= 2 ||
+						tty->hung_up);
+			}
+			if (err)
+				break;
+			if (tty->hung_up) {
+				err = -EIO;
+				break;
+			}
+			room = tty->driver->write_room(tty) / 2;
+			k = MIN(k, room);
 		}
 		/* ^S stops output until ^Q (IXON). */
 		if (tty->ldisc.stopped) {

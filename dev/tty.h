@@ -12,6 +12,7 @@
 #include "proc/proc.h"
 
 struct tty;
+struct file_ops;
 
 struct tty_driver {
 	/* Sends processed output to the device. Called with the tty's
@@ -21,6 +22,12 @@ struct tty_driver {
 	void (*set_termios)(struct tty *tty, const struct linux_termios *old);
 	/* Output was stopped or restarted by ^S/^Q, optional. */
 	void (*flow)(struct tty *tty, bool stopped);
+	/* Optional: how many bytes write() can take now; writers wait on
+	 * tty->write_wait while it is too small (pty slaves). */
+	size_t (*write_room)(struct tty *tty);
+	/* Optional: a reader made room in the input buffer (pty masters
+	 * wait for it). */
+	void (*unthrottle)(struct tty *tty);
 };
 
 struct tty {
@@ -65,6 +72,10 @@ unsigned tty_poll(struct tty *tty,
  * terminal acquires this one unless noctty. */
 int tty_open(struct tty *tty, bool noctty);
 void tty_release(struct tty *tty);
+
+/* The file operations of terminal device files, for drivers that open
+ * their ttys themselves (pty slaves) and reuse the rest. */
+extern const struct file_ops tty_fops;
 
 /* Makes tty reachable by its device number, with a /dev node. */
 int tty_register(struct tty *tty);

@@ -94,7 +94,7 @@ static unsigned ttyf_poll(struct file *f, struct poll_table *pt)
 	return tty_poll(tty_of(f), pt ? poll_add : NULL, pt);
 }
 
-static const struct file_ops tty_fops = {
+const struct file_ops tty_fops = {
 	.open = ttyf_open,
 	.release = ttyf_release,
 	.read = ttyf_read,

@@ -216,6 +216,9 @@ static long set_ctty(struct tty *tty, uaddr_t arg)
 
 	if (p->ctty == tty)
 		return 0;
+	/* A hung-up terminal's files are dead (Linux: hung_up_tty_fops). */
+	if (tty->hung_up)
+		return -EIO;
 	if (p->pid != p->sid || p->ctty)
 		return -EPERM;
 	if (tty->session && tty->session != p->sid) {

@@ -98,6 +98,7 @@ __noreturn void kernel_main(uint64_t bi_phys)
 	vfs_init();
 	dev_init();
 	console_ttys_init();
+	pty_init();
 	proc_start_init();
 	sched_start();
 }

@@ -107,8 +107,20 @@ struct dentry *dentry_lookup(struct dentry *dir, const char *name, size_t len)
 {
 	struct inode *di = dir->inode;
 	struct dentry *d = cache_find(dir, name, len);
+	const struct super_ops *ops = dir->sb->ops;
 	int err;
 
+	if (d && d->inode && ops && ops->revalidate && !ops->revalidate(d)) {
+		/* Stale (a pty that went away): out of the cache; whoever
+		 * still holds it keeps it until dput. */
+		bool irq = spin_lock_irqsave(&dcache_lock);
+
+		list_del(&d->sibling);
+		list_init(&d->sibling);
+		spin_unlock_irqrestore(&dcache_lock, irq);
+		dput(d);
+		d = NULL;
+	}
 	if (d)
 		return d;
 	d = dentry_alloc(dir, name, len);

@@ -2,7 +2,7 @@
 /* Bringing the file system up: the types, the root tmpfs, devtmpfs. */
 #include "vfs/vfs.h"
 
-extern struct fs_type tmpfs_type, devtmpfs_type, procfs_type;
+extern struct fs_type tmpfs_type, devtmpfs_type, procfs_type, devpts_type;
 int vfs_mount_root(const char *type, const char *opts);
 void pipe_init(void);
 void devtmpfs_links(void);
@@ -15,6 +15,7 @@ void vfs_init(void)
 	fs_type_register(&tmpfs_type);
 	fs_type_register(&devtmpfs_type);
 	fs_type_register(&procfs_type);
+	fs_type_register(&devpts_type);
 	pipe_init();
 	err = vfs_mount_root("tmpfs", "mode=755");
 	if (err)

@@ -142,6 +142,9 @@ struct super_ops {
 	int (*statfs)(struct super_block *sb, struct statfs_info *st);
 	/* Should an unused dentry leave the cache (dynamic file systems)? */
 	bool (*drop_dentry)(struct dentry *d);
+	/* Is a cached positive dentry still true? false: it is unhashed
+	 * and looked up again (Linux's d_revalidate). Optional. */
+	bool (*revalidate)(struct dentry *d);
 	/* mount -o remount: apply new options. */
 	int (*remount)(struct super_block *sb, unsigned flags,
 		       const char *opts);

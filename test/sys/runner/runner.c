@@ -111,6 +111,10 @@ int main(int argc, char **argv)
 	mkdir("/proc", 0555);
 	if (mount("proc", "/proc", "proc", 0, NULL) && errno != EBUSY)
 		printf("runner: mount /proc: %s\n", strerror(errno));
+	mkdir("/dev/pts", 0755);
+	if (mount("devpts", "/dev/pts", "devpts", 0, "gid=5,mode=620") &&
+	    errno != EBUSY)
+		printf("runner: mount /dev/pts: %s\n", strerror(errno));
 	mkdir("/tmp", 01777);
 	record_start();
 	setvbuf(stdout, NULL, _IOLBF, 0);
