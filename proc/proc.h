@@ -201,6 +201,9 @@ struct sighand {
 	int refcount;
 	struct spinlock lock;
 	struct linux_sigaction action[NSIG];
+	/* signalfd readers and pollers: woken whenever a signal is queued
+	 * for a process sharing these handlers. */
+	struct wait_queue signalfd_wait;
 };
 
 /* ---- tasks and processes (proc/task.c) ---- */

@@ -36,6 +36,7 @@ struct sighand *sighand_alloc(void)
 	if (sh) {
 		sh->refcount = 1;
 		sh->lock = (struct spinlock)SPINLOCK_INIT("sighand");
+		wq_init(&sh->signalfd_wait);
 	}
 	return sh;
 }
@@ -219,6 +220,8 @@ static int send(struct process *p, struct task *t, int sig,
 		wake_for(p, t, sig);
 out:
 	spin_unlock_irqrestore(&sh->lock, irq);
+	if (!err)
+		wake_up(&sh->signalfd_wait);
 	return err;
 }
 

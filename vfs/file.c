@@ -47,6 +47,8 @@ void file_put(struct file *f)
 	if (!f || __atomic_sub_fetch(&f->refcount, 1, __ATOMIC_ACQ_REL) > 0)
 		return;
 	locks_release_file(f);
+	if (!list_empty(&f->ep_links))
+		eventpoll_release(f);
 	if (f->ops && f->ops->release)
 		f->ops->release(f->inode, f);
 	inode_put(f->inode);
@@ -62,6 +64,7 @@ static struct file *file_alloc(struct inode *inode, const struct file_ops *ops,
 	if (!f)
 		return NULL;
 	f->refcount = 1;
+	list_init(&f->ep_links);
 	f->inode = inode;
 	f->ops = ops;
 	f->flags = flags;

@@ -173,7 +173,7 @@ SYSCALL_REGISTER(poll, sys_poll);
 
 /* ppoll and pselect6 swap the signal mask for the duration; a signal
  * that interrupts keeps the old mask until its handler has run. */
-static int set_temp_mask(uaddr_t umask, size_t size)
+int poll_set_temp_mask(uaddr_t umask, size_t size)
 {
 	sigset_t mask;
 
@@ -189,7 +189,7 @@ static int set_temp_mask(uaddr_t umask, size_t size)
 	return 0;
 }
 
-static void end_temp_mask(long ret)
+void poll_end_temp_mask(long ret)
 {
 	if (current->restore_blocked && ret != -ERESTARTNOHAND) {
 		current->blocked = current->saved_blocked;
@@ -226,11 +226,11 @@ static long sys_ppoll(uaddr_t ufds, unsigned n, uaddr_t uts, uaddr_t umask,
 
 	if (err)
 		return err;
-	err = set_temp_mask(umask, size);
+	err = poll_set_temp_mask(umask, size);
 	if (err)
 		return err;
 	ret = do_poll(ufds, n, timeout);
-	end_temp_mask(ret);
+	poll_end_temp_mask(ret);
 	return ret;
 }
 SYSCALL_REGISTER(ppoll, sys_ppoll);
@@ -362,11 +362,11 @@ static long sys_pselect6(int nfds, uaddr_t r, uaddr_t w, uaddr_t e, uaddr_t uts,
 		return err;
 	if (usig && copy_from_user(&sig, usig, sizeof(sig)))
 		return -EFAULT;
-	err = set_temp_mask(sig.ss, sig.len);
+	err = poll_set_temp_mask(sig.ss, sig.len);
 	if (err)
 		return err;
 	ret = do_select(nfds, sets, timeout);
-	end_temp_mask(ret);
+	poll_end_temp_mask(ret);
 	return ret;
 }
 SYSCALL_REGISTER(pselect6, sys_pselect6);

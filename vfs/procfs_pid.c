@@ -308,6 +308,8 @@ static int store_comm(const struct proc_ctx *c, const char *data, size_t n)
 /* The file a path refers to, for maps and the fd links. */
 static int file_name(struct file *f, char *buf, size_t size)
 {
+	if (!f->path.mnt && f->ops && f->ops->anon_name)
+		return ksnprintf(buf, size, "anon_inode:%s", f->ops->anon_name);
 	if (!f->path.mnt) {
 		const char *kind = S_ISFIFO(f->inode->mode) ? "pipe" :
 				   S_ISSOCK(f->inode->mode) ? "socket" :

@@ -69,6 +69,9 @@ struct file_ops {
 	int (*fsync)(struct file *f);
 	/* mmap: a referenced page with the file's bytes at page index. */
 	int (*get_page)(struct file *f, uint64_t index, struct page **out);
+	/* Files on the shared anonymous inode: "[eventfd]", as /proc shows
+	 * them ("anon_inode:[eventfd]"). */
+	const char *anon_name;
 };
 
 /* Attribute changes (chmod, chown, truncate, utimes). */
@@ -187,6 +190,9 @@ struct mount {
 
 struct file {
 	int refcount;
+	/* epoll interest in this file (struct epitem), dropped at the last
+	 * close; guarded by the epoll code. */
+	struct list_head ep_links;
 	struct path path;
 	struct inode *inode;
 	const struct file_ops *ops;
@@ -248,6 +254,17 @@ void file_put(struct file *f);
  * references on the path. ERR_PTR on failure. */
 struct file *file_open_path(const struct path *p, unsigned flags);
 /* A file not in any directory (pipes, sockets, eventfd...). */
+/* poll.c: ppoll/pselect6/epoll_pwait's temporary signal mask (sigset at
+ * umask, size bytes; none if 0) and its restoration, unless ret says a
+ * handler must run first with the temporary mask. */
+int poll_set_temp_mask(uaddr_t umask, size_t size);
+void poll_end_temp_mask(long ret);
+/* A new file on the one anonymous inode (eventfd, epoll, timerfd,
+ * signalfd) installed as a descriptor; flags O_CLOEXEC | O_NONBLOCK and
+ * the access mode. The fd, or -errno (private is then not used). */
+int anon_inode_fd(const struct file_ops *ops, unsigned flags, void *private);
+/* eventpoll.c: the last close of f takes it out of every epoll set. */
+void eventpoll_release(struct file *f);
 struct file *file_alloc_anon(struct inode *inode, const struct file_ops *ops,
 			     unsigned flags, void *private);
 struct file *vfs_open(const char *path, int flags, int mode);

@@ -98,7 +98,7 @@ TEST(background_jobs)
 TEST(ps_and_proc)
 {
 	setup();
-	expect("sleep 3 & ps -o pid,comm | grep -c \"^ *$! sleep\"", "1\n");
+	expect("sleep 3 & sleep 0.2; ps -o pid,comm | grep -c \"^ *$! sleep\"", "1\n");
 	expect("sleep 3 & p=$!; kill $p; wait; ps -o pid | grep -c \"^ *$p$\"",
 	       "0\n");
 	expect("cat /proc/$$/comm; true", "busybox\n");
