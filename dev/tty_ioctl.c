@@ -177,8 +177,8 @@ static void find_pgrp(struct task *t, void *ctx)
 {
 	struct pgrp_in_session *q = ctx;
 
-	if (t->proc->pgid == q->pgid && t->proc->sid == q->sid &&
-	    !t->proc->zombie)
+	/* Zombies count until reaped (see setpgid). */
+	if (t->proc->pgid == q->pgid && t->proc->sid == q->sid)
 		q->found = true;
 }
 

@@ -311,8 +311,9 @@ static void probe_group(struct task *t, void *ctx)
 	struct group_probe *g = ctx;
 	struct process *p = t->proc;
 
-	if (p->leader == t && !p->zombie && p->pgid == g->pgid &&
-	    p->sid == g->sid)
+	/* A zombie still belongs to its group until it is reaped, as on
+	 * Linux: a pipeline's later members join after the first exited. */
+	if (p->leader == t && p->pgid == g->pgid && p->sid == g->sid)
 		g->found_in_session = true;
 }
 

@@ -145,3 +145,8 @@ SUITES = [
     Crash("stack", "Kernel panic: kernel stack overflow (double fault)",
           "crashtest_recurse"),
 ]
+
+# Suites kept in their own files register here.
+from suite_console import Console  # noqa: E402
+
+SUITES.append(Console())

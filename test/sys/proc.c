@@ -314,3 +314,26 @@ TEST(fork_many_children)
 		CHECK_EQ(WEXITSTATUS(status), i);
 	}
 }
+
+/* A pipeline's later members join the group after its leader exited but
+ * before it was reaped: a zombie still holds its group. */
+TEST(zombie_keeps_process_group)
+{
+	int status;
+	pid_t a, b;
+
+	a = fork();
+	if (a == 0) {
+		setpgid(0, 0);
+		_exit(0);
+	}
+	CHECK(a > 0);
+	usleep(100000); /* a is a zombie now */
+	b = fork();
+	if (b == 0)
+		_exit(setpgid(0, a) == 0 ? 0 : 1);
+	CHECK_EQ(waitpid(b, &status, 0), b);
+	CHECK(WIFEXITED(status));
+	CHECK_EQ(WEXITSTATUS(status), 0);
+	CHECK_EQ(waitpid(a, &status, 0), a);
+}
