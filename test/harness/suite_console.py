@@ -42,7 +42,9 @@ class Console(Suite):
             m.kill()
 
     def session(self, m):
-        m.wait_for("# ", 120)  # the root shell's first prompt
+        # getty on ttyS0; root has no password.
+        m.wait_for("strix login: ", 120)
+        self.step(m, "login", "root\n", "# ")
         self.step(m, "prompt", f"PS1='{PROMPT}'\n", "\n" + PROMPT)
         self.step(m, "hostname", "hostname; uname -sr\n", "strix\r\nLinux ")
         # Job control: ^Z stops the foreground job, bg and fg move it,
