@@ -43,7 +43,7 @@ class Console(Suite):
 
     def session(self, m):
         # getty on ttyS0; root has no password.
-        m.wait_for("strix login: ", 120)
+        self.step(m, "getty", "", "strix login: ", timeout=120)
         self.step(m, "login", "root\n", "# ")
         self.step(m, "prompt", f"PS1='{PROMPT}'\n", "\n" + PROMPT)
         self.step(m, "hostname", "hostname; uname -sr\n", "strix\r\nLinux ")
