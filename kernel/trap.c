@@ -69,6 +69,15 @@ static void exception(struct trap_frame *tf)
 	}
 	fixup = extable_lookup(tf->rip);
 	if (fixup) {
+		/* A user copy that faulted on the user side is the caller's
+		 * bad pointer; anything else is worth a line in the log. */
+		if (tf->vector != 14 || addr >= USER_ADDR_END)
+			pr_warn("trap: user copy at %#llx fixed up: vector %llu "
+				"address %#llx error %#llx (err %d)\n",
+				(unsigned long long)tf->rip,
+				(unsigned long long)tf->vector,
+				(unsigned long long)addr,
+				(unsigned long long)tf->error, err);
 		tf->rip = fixup;
 		return;
 	}

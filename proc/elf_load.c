@@ -347,8 +347,13 @@ static int build_stack(struct mm *mm, const struct exec_args *a,
 	    copy_to_user(strings, a->buf, a->used) ||
 	    copy_to_user(platform, "x86_64", sizeof("x86_64")) ||
 	    copy_to_user(random, rnd, sizeof(rnd)) ||
-	    copy_to_user(sp, table, w * 8))
+	    copy_to_user(sp, table, w * 8)) {
+		pr_warn("exec: cannot write the stack of %s: sp %#llx top "
+			"%#llx\n",
+			a->filename, (unsigned long long)sp,
+			(unsigned long long)mm->stack_top);
 		err = -EFAULT;
+	}
 	vfree(table);
 	current->proc->arg_start = strings;
 	current->proc->arg_end = argv_end;
