@@ -26,4 +26,17 @@ void dev_init(void);
  * Returns 0. */
 int random_get_bytes(void *buf, size_t n);
 
+/* fbcon.c: the GOP framebuffer as a console for the log and a tty.
+ * fbcon_init() returns 0, or -ENODEV without a usable framebuffer (serial
+ * stays the only console), or -ENOMEM. The rest are safe in any context
+ * and do nothing (sizes 0, empty text) when the console is not active. */
+int fbcon_init(void);
+bool fbcon_active(void);
+/* Terminal output: UTF-8 with escape sequences, as a tty writes it. */
+void fbcon_write(const char *s, size_t n);
+void fbcon_size(unsigned *cols, unsigned *rows);
+/* Row's text as UTF-8 without trailing blanks, NUL-terminated in buf;
+ * returns its length. */
+size_t fbcon_row_text(unsigned row, char *buf, size_t size);
+
 #endif
