@@ -17,7 +17,7 @@ extern bool log_panicking;
  * is milliseconds), keeping drawing to a fraction of the time. */
 #define FLUSH_MIN_NS (20 * 1000 * 1000ULL)
 #define FLUSH_COST_FACTOR 4
-#define PANIC_LOCK_SPINS 10000000
+#define PANIC_LOCK_SPINS 1000000
 
 static struct {
 	bool active;
@@ -43,12 +43,17 @@ static bool fbcon_lock_acquire(bool *irq)
 		spin_lock(&fbcon_lock);
 	} else {
 		/* Another CPU may have been stopped while drawing: wait a
-		 * little, then leave the screen to serial. */
+		 * little, once, then leave the screen to serial. */
+		static bool gave_up;
 		long spins = 0;
 
-		while (!spin_trylock(&fbcon_lock))
-			if (++spins > PANIC_LOCK_SPINS)
+		while (!spin_trylock(&fbcon_lock)) {
+			if (gave_up || ++spins > PANIC_LOCK_SPINS) {
+				gave_up = true;
 				goto skip;
+			}
+			cpu_relax();
+		}
 	}
 	WRITE_ONCE(fbcon_owner, me);
 	return true;
