@@ -3,7 +3,7 @@
 dev/font.h: the glyph bitmaps, the Unicode table as a sorted code point ->
 glyph map, and a direct table for U+0000-U+00FF.
 
-Usage: psf2c.py FONT.psf[.gz] OUT.c
+Usage: psf2c.py FONT.psf[.gz] OUT.c [NAME]   (NAME defaults to font_default)
 Formats: PSF1 and PSF2 as documented in the kbd sources (doc/font-formats,
 src/psf.h); sequences of combining characters in the table are skipped.
 """
@@ -66,9 +66,10 @@ def parse_psf2(d):
 
 
 def main():
-    if len(sys.argv) != 3:
-        sys.exit("usage: psf2c.py FONT.psf[.gz] OUT.c")
+    if len(sys.argv) not in (3, 4):
+        sys.exit("usage: psf2c.py FONT.psf[.gz] OUT.c [NAME]")
     src, out = sys.argv[1], sys.argv[2]
+    name = sys.argv[3] if len(sys.argv) == 4 else "font_default"
     with open(src, "rb") as f:
         d = f.read()
     if d[:2] == b"\x1f\x8b":
@@ -103,7 +104,7 @@ def main():
         vals = [str(table.get(cp, "FONT_NO_GLYPH")) for cp in range(base, base + 8)]
         w.append("\t" + ", ".join(vals) + ",")
     w.append("};\n")
-    w.append("const struct font font_default = {")
+    w.append(f"const struct font {name} = {{")
     w.append(f"\t.width = {width},")
     w.append(f"\t.height = {height},")
     w.append(f"\t.stride = {stride},")

@@ -14,7 +14,10 @@
 #define PITCH (W * 4 + 12)
 #define CANARY 0xdeadbeef
 
+extern const struct font font_test_wide; /* 10x20, from a PSF2 */
+
 static uint8_t pixels[PITCH * H];
+static const struct font *font = &font_default;
 static struct fbcon_draw d;
 static struct vt vt;
 static struct vt_cell cells[7 * 4], shadow[7 * 4];
@@ -37,7 +40,7 @@ static void setup(void)
 
 	for (size_t i = 0; i < sizeof(pixels) / 4; i++)
 		((uint32_t *)pixels)[i] = CANARY;
-	fbcon_draw_init(&d, &fb, &font_default, shadow);
+	fbcon_draw_init(&d, &fb, font, shadow);
 	vt_init(&vt, cells, d.cols, d.rows, &ops, NULL);
 }
 
@@ -57,7 +60,7 @@ static uint32_t rgb(unsigned idx)
 /* What pixel (x, y) must be, computed from the cells alone. */
 static uint32_t expected(unsigned x, unsigned y)
 {
-	const struct font *f = &font_default;
+	const struct font *f = font;
 	unsigned cx = x / f->width, cy = y / f->height;
 	unsigned gx = x % f->width, gy = y % f->height;
 	const struct vt_cell *c;
@@ -94,11 +97,11 @@ static void put(const char *s)
 	fbcon_draw_flush(&d, &vt);
 }
 
-TEST(fbcon_pixels_match_reference)
+static void draw_and_compare(void)
 {
 	setup();
-	CHECK_EQ(d.cols, 7);
-	CHECK_EQ(d.rows, 4);
+	CHECK_EQ(d.cols, W / font->width);
+	CHECK_EQ(d.rows, H / font->height);
 	put("");
 	CHECK_EQ(mismatches(), 0);
 	put("Strix\r\n\x1b[1;31mred\x1b[44m blue\x1b[0m\r\n\xc3\xa9\xe2\x82\xac"
@@ -116,8 +119,24 @@ TEST(fbcon_pixels_match_reference)
 	CHECK_EQ(mismatches(), 0);
 }
 
+TEST(fbcon_pixels_match_reference)
+{
+	font = &font_default;
+	draw_and_compare();
+}
+
+TEST(fbcon_pixels_match_reference_wide_font)
+{
+	font = &font_test_wide;
+	CHECK_EQ(font->width, 10);
+	CHECK_EQ(font->stride, 2);
+	draw_and_compare();
+	font = &font_default;
+}
+
 TEST(fbcon_redraws_only_changed_cells)
 {
+	font = &font_default;
 	setup();
 	put("ab\r\ncd");
 	/* Scribble on cell (0, 1), then change its row: a renderer that
