@@ -44,9 +44,10 @@ void fbcon_draw_init(struct fbcon_draw *d, const struct fbcon_fb *fb,
 		d->palette[i] = fbcon_pixel(fb, fbcon_palette_rgb[i][0],
 					    fbcon_palette_rgb[i][1],
 					    fbcon_palette_rgb[i][2]);
-	/* An impossible code point: the first flush draws every cell. */
+	/* The framebuffer is cleared to black below, which is what a blank
+	 * cell in the default colours looks like: only text gets drawn. */
 	for (size_t i = 0; i < (size_t)d->cols * d->rows; i++)
-		shadow[i] = (struct vt_cell){ .cp = 0xffffffff };
+		shadow[i] = (struct vt_cell){ .cp = ' ', .fg = 7, .bg = 0 };
 	for (unsigned y = 0; y < fb->height; y++)
 		memset(fb->base + (size_t)y * fb->pitch, 0, fb->width * 4);
 	d->dirty_top = 0;
