@@ -23,8 +23,8 @@ static struct {
 	bool active;
 	struct vt vt;
 	struct fbcon_draw draw;
-	bool pending;	       /* cells changed since the last flush */
-	uint64_t next_flush;   /* time_ns() before which writes defer */
+	bool pending;	     /* cells changed since the last flush */
+	uint64_t next_flush; /* time_ns() before which writes defer */
 } fbc;
 
 /* The lock records its owner so that a panic on the CPU that was drawing
@@ -76,7 +76,8 @@ static void flush(void)
 	fbcon_draw_flush(&fbc.draw, &fbc.vt);
 	fbc.pending = false;
 	cost = time_ns() - t0;
-	fbc.next_flush = time_ns() + MAX(FLUSH_MIN_NS, FLUSH_COST_FACTOR * cost);
+	fbc.next_flush =
+		time_ns() + MAX(FLUSH_MIN_NS, FLUSH_COST_FACTOR * cost);
 }
 
 /* Flush now unless the tick will: before the timer runs, or in a panic,

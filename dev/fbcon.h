@@ -25,7 +25,7 @@ struct fbcon_draw {
 	uint32_t palette[16];	/* pixel values of the ANSI colours */
 	struct vt_cell *shadow; /* cols * rows: what the screen shows */
 	unsigned dirty_top, dirty_bottom; /* rows [top, bottom) to compare */
-	unsigned cur_x, cur_y;	/* where the cursor was drawn */
+	unsigned cur_x, cur_y;		  /* where the cursor was drawn */
 };
 
 /* Linux's default console palette (drivers/tty/vt/vt.c), ANSI order. */

@@ -24,8 +24,7 @@ static uint32_t channel(uint8_t v, uint8_t shift, uint8_t size)
 	return (uint32_t)(v >> (8 - size)) << shift;
 }
 
-uint32_t fbcon_pixel(const struct fbcon_fb *fb, uint8_t r, uint8_t g,
-		     uint8_t b)
+uint32_t fbcon_pixel(const struct fbcon_fb *fb, uint8_t r, uint8_t g, uint8_t b)
 {
 	return channel(r, fb->red_shift, fb->red_size) |
 	       channel(g, fb->green_shift, fb->green_size) |
@@ -108,8 +107,7 @@ static bool same(const struct vt_cell *a, const struct vt_cell *b)
 }
 
 /* Brings cell (x, y) of the screen up to date with vt. */
-static void update(struct fbcon_draw *d, struct vt *vt, unsigned x,
-		   unsigned y)
+static void update(struct fbcon_draw *d, struct vt *vt, unsigned x, unsigned y)
 {
 	struct vt_cell want = *vt_cell(vt, x, y);
 	struct vt_cell *shadow = &d->shadow[(size_t)y * d->cols + x];
@@ -125,8 +123,7 @@ static void update(struct fbcon_draw *d, struct vt *vt, unsigned x,
 
 void fbcon_draw_flush(struct fbcon_draw *d, struct vt *vt)
 {
-	for (unsigned y = d->dirty_top; y < d->dirty_bottom && y < d->rows;
-	     y++)
+	for (unsigned y = d->dirty_top; y < d->dirty_bottom && y < d->rows; y++)
 		for (unsigned x = 0; x < d->cols; x++)
 			update(d, vt, x, y);
 	d->dirty_top = d->dirty_bottom = 0;

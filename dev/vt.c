@@ -199,8 +199,8 @@ void vt_reset(struct vt *vt)
 	vt_notify_cursor(vt);
 }
 
-void vt_init(struct vt *vt, struct vt_cell *cells, unsigned cols,
-	     unsigned rows, const struct vt_ops *ops, void *priv)
+void vt_init(struct vt *vt, struct vt_cell *cells, unsigned cols, unsigned rows,
+	     const struct vt_ops *ops, void *priv)
 {
 	memset(vt, 0, sizeof(*vt));
 	vt->cells = cells;

@@ -43,6 +43,9 @@ struct vt_ops {
 	/* The cursor moved or was shown or hidden. */
 	void (*cursor)(struct vt *vt);
 	void (*bell)(struct vt *vt);
+	/* Bytes the terminal answers with (DSR, DA), for the tty's input;
+	 * no sequence uses it yet. */
+	void (*reply)(struct vt *vt, const char *s, size_t n);
 };
 
 #define VT_MAX_PARAMS 16
@@ -60,10 +63,10 @@ struct vt {
 	void *priv; /* the renderer's */
 
 	struct vt_cursor cur, saved;
-	bool wrap_pending;   /* at the last column: wrap before the next char */
+	bool wrap_pending; /* at the last column: wrap before the next char */
 	unsigned top, bottom; /* scroll region rows [top, bottom) */
-	bool cursor_visible; /* DECTCEM, ?25 */
-	bool autowrap;	     /* DECAWM, ?7 */
+	bool cursor_visible;  /* DECTCEM, ?25 */
+	bool autowrap;	      /* DECAWM, ?7 */
 
 	/* The parser (vt_parse.c). */
 	unsigned state;
@@ -77,8 +80,8 @@ struct vt {
 };
 
 /* Sets up vt over cells (cols * rows, both at least 1) and clears it. */
-void vt_init(struct vt *vt, struct vt_cell *cells, unsigned cols,
-	     unsigned rows, const struct vt_ops *ops, void *priv);
+void vt_init(struct vt *vt, struct vt_cell *cells, unsigned cols, unsigned rows,
+	     const struct vt_ops *ops, void *priv);
 /* Interprets n bytes of terminal output. */
 void vt_write(struct vt *vt, const char *s, size_t n);
 /* RIS (ESC c): modes, colours, region, cursor back to defaults; clears. */

@@ -101,7 +101,7 @@ static void decstbm(struct vt *vt, const struct vt_csi *c)
 {
 	unsigned top = vt_arg(c, 0, 1), bottom = vt_arg(c, 1, vt->rows);
 
-	if (c->priv_marker || top >= bottom || bottom > vt->rows)
+	if (top >= bottom || bottom > vt->rows)
 		return;
 	vt->top = top - 1;
 	vt->bottom = bottom;
@@ -110,7 +110,8 @@ static void decstbm(struct vt *vt, const struct vt_csi *c)
 
 static void sgr_one(struct vt_cursor *cur, unsigned p)
 {
-	static const uint8_t set[] = { [1] = VT_ATTR_BOLD, [2] = VT_ATTR_HALF,
+	static const uint8_t set[] = { [1] = VT_ATTR_BOLD,
+				       [2] = VT_ATTR_HALF,
 				       [4] = VT_ATTR_UNDERLINE,
 				       [5] = VT_ATTR_BLINK,
 				       [7] = VT_ATTR_REVERSE };
@@ -139,8 +140,6 @@ static void sgr_one(struct vt_cursor *cur, unsigned p)
 
 static void sgr(struct vt *vt, const struct vt_csi *c)
 {
-	if (c->priv_marker)
-		return;
 	for (unsigned i = 0; i < c->n; i++) {
 		/* 38 and 48 take colour arguments we do not support: skip
 		 * the rest rather than misread them as attributes. */
@@ -178,38 +177,38 @@ static void rm(struct vt *vt, const struct vt_csi *c)
 
 static void scosc(struct vt *vt, const struct vt_csi *c)
 {
-	if (!c->priv_marker)
-		vt_save_cursor(vt);
+	vt_save_cursor(vt);
 }
 
 static void scorc(struct vt *vt, const struct vt_csi *c)
 {
-	if (!c->priv_marker)
-		vt_restore_cursor(vt);
+	vt_restore_cursor(vt);
 }
 
-/* Indexed by final byte - 0x40. */
-static const csi_fn csi_table[0x3f] = {
-	['A' - 0x40] = cuu, ['B' - 0x40] = cud, ['C' - 0x40] = cuf,
-	['D' - 0x40] = cub, ['E' - 0x40] = cnl, ['F' - 0x40] = cpl,
-	['G' - 0x40] = cha, ['`' - 0x40] = cha, ['H' - 0x40] = cup,
-	['f' - 0x40] = cup, ['d' - 0x40] = vpa, ['J' - 0x40] = ed,
-	['K' - 0x40] = el,  ['X' - 0x40] = ech, ['r' - 0x40] = decstbm,
-	['m' - 0x40] = sgr, ['h' - 0x40] = sm,	['l' - 0x40] = rm,
-	['s' - 0x40] = scosc, ['u' - 0x40] = scorc,
+/* Indexed by final byte - 0x40. Entries that take a private marker
+ * ("CSI ? 25 h") say so; for the others a marker means "not ours". */
+static const struct {
+	csi_fn fn;
+	bool private_ok;
+} csi_table[0x3f] = {
+	['A' - 0x40] = { cuu },	     ['B' - 0x40] = { cud },
+	['C' - 0x40] = { cuf },	     ['D' - 0x40] = { cub },
+	['E' - 0x40] = { cnl },	     ['F' - 0x40] = { cpl },
+	['G' - 0x40] = { cha },	     ['`' - 0x40] = { cha },
+	['H' - 0x40] = { cup },	     ['f' - 0x40] = { cup },
+	['d' - 0x40] = { vpa },	     ['J' - 0x40] = { ed },
+	['K' - 0x40] = { el },	     ['X' - 0x40] = { ech },
+	['r' - 0x40] = { decstbm },  ['m' - 0x40] = { sgr },
+	['h' - 0x40] = { sm, true }, ['l' - 0x40] = { rm, true },
+	['s' - 0x40] = { scosc },    ['u' - 0x40] = { scorc },
 };
 
 void vt_csi_dispatch(struct vt *vt, const struct vt_csi *csi)
 {
 	unsigned i = (unsigned char)csi->final - 0x40;
-	csi_fn fn;
 
-	if (i >= sizeof(csi_table) / sizeof(csi_table[0]))
+	if (i >= sizeof(csi_table) / sizeof(csi_table[0]) || !csi_table[i].fn ||
+	    (csi->priv_marker && !csi_table[i].private_ok))
 		return;
-	fn = csi_table[i];
-	/* Only the mode setters and SGR-like entries interpret a private
-	 * marker; for motion and erasing it means "not ours". */
-	if (!fn || (csi->priv_marker && fn != sm && fn != rm))
-		return;
-	fn(vt, csi);
+	csi_table[i].fn(vt, csi);
 }

@@ -9,11 +9,11 @@
 
 enum {
 	S_GROUND,
-	S_ESC,	       /* after ESC */
-	S_ESC_INTER,   /* ESC + intermediate: ESC ( B and the like, ignored */
-	S_CSI,	       /* after CSI, collecting parameters */
-	S_STRING,      /* OSC, DCS, ...: skip to BEL or ST */
-	S_STRING_ESC,  /* ESC inside a string: '\' ends it */
+	S_ESC,	      /* after ESC */
+	S_ESC_INTER,  /* ESC + intermediate: ESC ( B and the like, ignored */
+	S_CSI,	      /* after CSI, collecting parameters */
+	S_STRING,     /* OSC, DCS, ...: skip to BEL or ST */
+	S_STRING_ESC, /* ESC inside a string: '\' ends it */
 };
 
 #define REPLACEMENT 0xfffd

@@ -33,9 +33,16 @@ static const struct vt_ops ops = { .damage = damage };
 static void setup(void)
 {
 	struct fbcon_fb fb = {
-		.base = pixels, .width = W, .height = H, .pitch = PITCH,
-		.red_shift = 2, .red_size = 6, .green_shift = 10,
-		.green_size = 6, .blue_shift = 18, .blue_size = 6,
+		.base = pixels,
+		.width = W,
+		.height = H,
+		.pitch = PITCH,
+		.red_shift = 2,
+		.red_size = 6,
+		.green_shift = 10,
+		.green_size = 6,
+		.blue_shift = 18,
+		.blue_size = 6,
 	};
 
 	for (size_t i = 0; i < sizeof(pixels) / 4; i++)

@@ -60,10 +60,10 @@ static const char *row(unsigned y)
 }
 
 #define CHECK_ROW(y, s) CHECK(strcmp(row(y), s) == 0)
-#define CHECK_CUR(cx, cy)                \
-	do {                             \
-		CHECK_EQ(vt.cur.x, cx);  \
-		CHECK_EQ(vt.cur.y, cy);  \
+#define CHECK_CUR(cx, cy)               \
+	do {                            \
+		CHECK_EQ(vt.cur.x, cx); \
+		CHECK_EQ(vt.cur.y, cy); \
 	} while (0)
 
 TEST(vt_print_cr_lf)
@@ -91,7 +91,8 @@ TEST(vt_deferred_wrap)
 	CHECK_CUR(1, 2);
 	/* Motion cancels the pending wrap. */
 	setup();
-	put("0123456789\x1b[D" "X");
+	put("0123456789\x1b[D"
+	    "X");
 	CHECK_ROW(0, "01234567X9");
 	CHECK_CUR(9, 0);
 }
@@ -99,10 +100,12 @@ TEST(vt_deferred_wrap)
 TEST(vt_autowrap_off)
 {
 	setup();
-	put("\x1b[?7l" "0123456789AB");
+	put("\x1b[?7l"
+	    "0123456789AB");
 	CHECK_ROW(0, "012345678B");
 	CHECK_ROW(1, "");
-	put("\x1b[?7h" "\rxxxxxxxxxxY");
+	put("\x1b[?7h"
+	    "\rxxxxxxxxxxY");
 	CHECK_ROW(1, "Y");
 }
 
@@ -239,10 +242,12 @@ TEST(vt_scroll_and_region)
 	CHECK_ROW(2, "a");
 	CHECK_ROW(3, "");
 	CHECK_ROW(4, "6");
-	put("\x1b[4;3H\x1b" "D");
+	put("\x1b[4;3H\x1b"
+	    "D");
 	CHECK_CUR(2, 3);
 	CHECK_ROW(1, "a");
-	put("\x1b" "E");
+	put("\x1b"
+	    "E");
 	CHECK_CUR(0, 3);
 	CHECK_ROW(1, "");
 	/* Below the region, LF stops at the last row without scrolling. */
@@ -269,7 +274,8 @@ TEST(vt_utf8)
 	setup();
 	/* Overlong, stray continuation, truncated + ASCII, surrogate, too
 	 * large, invalid byte, C0 in the middle. */
-	put("\xc0\xaf|\xe0\x80\xaf|\xe2\x82" "A|\xed\xa0\x80|\xf4\x90\x80\x80|"
+	put("\xc0\xaf|\xe0\x80\xaf|\xe2\x82"
+	    "A|\xed\xa0\x80|\xf4\x90\x80\x80|"
 	    "\xff|\xc3\r");
 	CHECK_EQ(at(0, 0)->cp, 0xfffd);
 	CHECK_EQ(at(1, 0)->cp, 0xfffd);
@@ -292,16 +298,17 @@ TEST(vt_utf8)
 TEST(vt_malformed_sequences)
 {
 	setup();
-	put("\x1b[1:2mA");		  /* sub-parameters: dropped */
-	put("\x1b[3?HB");		  /* misplaced marker */
-	put("\x1b[?5;3HC");		  /* private CUP: not ours */
-	put("\x1b[2 qD");		  /* unknown intermediate */
-	put("\x1b]0;title\x07" "E");	  /* OSC to BEL */
-	put("\x1b]2;t\x1b\\F");		  /* OSC to ST */
-	put("\x1bPq#0;2\x1b\\G");	  /* DCS */
-	put("\x1b[12\x18H");		  /* CAN aborts */
-	put("\x1b[5yI");		  /* unknown final */
-	put("\x1b(BJ");			  /* charset: ignored */
+	put("\x1b[1:2mA");  /* sub-parameters: dropped */
+	put("\x1b[3?HB");   /* misplaced marker */
+	put("\x1b[?5;3HC"); /* private CUP: not ours */
+	put("\x1b[2 qD");   /* unknown intermediate */
+	put("\x1b]0;title\x07"
+	    "E");		  /* OSC to BEL */
+	put("\x1b]2;t\x1b\\F");	  /* OSC to ST */
+	put("\x1bPq#0;2\x1b\\G"); /* DCS */
+	put("\x1b[12\x18H");	  /* CAN aborts */
+	put("\x1b[5yI");	  /* unknown final */
+	put("\x1b(BJ");		  /* charset: ignored */
 	CHECK_ROW(0, "ABCDEFGHIJ");
 	CHECK_EQ(at(0, 0)->fg, 7);
 	setup();
@@ -313,7 +320,8 @@ TEST(vt_malformed_sequences)
 	put("\x1b[1;2;3;4;5;6;7;8;9;10;11;12;13;14;15;16;17;18;19;20;31m");
 	put("x");
 	CHECK_EQ(at(0, 4)->cp, 'x');
-	put("\x1b[\x80" "A"); /* a high byte ends the sequence */
+	put("\x1b[\x80"
+	    "A"); /* a high byte ends the sequence */
 	CHECK_EQ(at(1, 4)->cp, 'A');
 	put("\x1b[2\rJ"); /* a C0 control acts inside CSI */
 	CHECK_CUR(0, 4);
@@ -323,13 +331,16 @@ TEST(vt_malformed_sequences)
 TEST(vt_save_restore_reset)
 {
 	setup();
-	put("\x1b[2;3H\x1b[31m\x1b" "7\x1b[H\x1b[0mX\x1b" "8Y");
+	put("\x1b[2;3H\x1b[31m\x1b"
+	    "7\x1b[H\x1b[0mX\x1b"
+	    "8Y");
 	CHECK_EQ(at(2, 1)->cp, 'Y');
 	CHECK_EQ(at(2, 1)->fg, 1);
 	CHECK_EQ(at(0, 0)->fg, 7);
 	put("\x1b[4;5H\x1b[s\x1b[H\x1b[uZ");
 	CHECK_EQ(at(4, 3)->cp, 'Z');
-	put("\x1b[?25l\x1b[?7l\x1b[2;3r\x1b[44m\x1b" "c");
+	put("\x1b[?25l\x1b[?7l\x1b[2;3r\x1b[44m\x1b"
+	    "c");
 	CHECK(vt.cursor_visible);
 	CHECK(vt.autowrap);
 	CHECK_EQ(vt.bottom, ROWS);
@@ -358,7 +369,8 @@ TEST(vt_controls)
 TEST(vt_fuzz)
 {
 	static const char alphabet[] = "\x1b[];?0123456789mHJKrABCDsu78cM\r\n"
-				       "\t\b\x07\xc3\xa9\xe2\x82\x80\xff\x18P\\";
+				       "\t\b\x07\xc3\xa9\xe2\x82\x80\xff\x18P"
+				       "\\";
 	unsigned seed = 1;
 
 	setup();
