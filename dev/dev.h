@@ -33,4 +33,17 @@ bool pty_slave_info(unsigned index, uint32_t *uid, uint32_t *gid);
 /* The lowest live pty index >= from, or -1 (devpts readdir). */
 int pty_next_index(unsigned from);
 
+/* fbcon.c: the GOP framebuffer as a console for the log and a tty.
+ * fbcon_init() returns 0, or -ENODEV without a usable framebuffer (serial
+ * stays the only console), or -ENOMEM. The rest are safe in any context
+ * and do nothing (sizes 0, empty text) when the console is not active. */
+int fbcon_init(void);
+bool fbcon_active(void);
+/* Terminal output: UTF-8 with escape sequences, as a tty writes it. */
+void fbcon_write(const char *s, size_t n);
+void fbcon_size(unsigned *cols, unsigned *rows);
+/* Row's text as UTF-8 without trailing blanks, NUL-terminated in buf;
+ * returns its length. */
+size_t fbcon_row_text(unsigned row, char *buf, size_t size);
+
 #endif

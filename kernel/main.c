@@ -72,6 +72,9 @@ __noreturn void kernel_main(uint64_t bi_phys)
 
 	pmm_init();
 	paging_init();
+	/* The screen as early as it can be: kmalloc works since pmm_init,
+	 * ioremap and write-combining (PAT) need paging_init. */
+	fbcon_init();
 	pmm_reclaim_boot_memory();
 	cpu_enable_features();
 	fpu_init();

@@ -6,6 +6,9 @@ kernel writes code to isa-debug-exit (so 1 means "exit 0", 3 a panic).
 import os
 import re
 import subprocess
+import time
+
+import screen
 
 BUILD = os.environ.get("BUILD", "build")
 
@@ -138,12 +141,144 @@ def linux_oracle():
         yield from parse_cases(out, "linux/")
 
 
+# ---- the framebuffer console, read back through QEMU screendumps ----
+
+# Linux's console palette (dev/fbcon_draw.c) as a screendump shows it.
+GREY, BLACK = (0xaa, 0xaa, 0xaa), (0, 0, 0)
+BRIGHT_RED, GREEN, BLUE = (0xff, 0x55, 0x55), (0, 0xaa, 0), (0, 0, 0xaa)
+LOG_LINE = re.compile(r"^\[\s*\d+\.\d+\] .*$", re.M)
+
+
+def screendump_text(m, name):
+    """Screendumps the running machine and reads it as a Screen."""
+    return screen.Screen(m.screendump(name), screen.Font())
+
+
+def find_row(rows, text):
+    return next((i for i, r in enumerate(rows) if text in r), None)
+
+
+class FbconScreen(Suite):
+    """A normal boot to the shell: once the kernel is quiet, the screen
+    must show the tail of the kernel log exactly as serial has it."""
+    name = "fbcon-screen"
+    timeout = 90
+
+    def interact(self, m):
+        m.wait_for("init: running init as pid 1", 60)
+        m.wait_for("login: ", 60)
+        time.sleep(1)  # the console draws at the next tick
+        scr = screendump_text(m, "screen")
+        m.extra["cols"] = scr.cols
+        rows = m.extra["rows"] = scr.text()
+        r = find_row(rows, "Strix x86_64")
+        if r is not None:
+            m.extra["banner_cell"] = scr.cell(rows[r].find("Strix"), r)
+        m.monitor("quit")
+
+    def check(self, run):
+        rows = run.extra.get("rows")
+        if rows is None:
+            yield boot_failure(run) or ("screendump", False, "no screendump")
+            return
+        yield "banner", find_row(rows, "Strix x86_64") is not None, \
+            "no 'Strix x86_64' on the screen"
+        cols = run.extra["cols"]
+        shown = list(rows)
+        while shown and not shown[-1]:
+            shown.pop()
+        # The log as the terminal wraps it: cols characters a row.
+        serial = run.serial.replace("\r", "")
+        wrapped = []
+        for line in LOG_LINE.findall(serial):
+            line = line.rstrip()
+            wrapped += [line[i:i + cols].rstrip()
+                        for i in range(0, max(len(line), 1), cols)]
+        want = wrapped[-len(shown):] if shown else []
+        bad = [i for i, (a, b) in enumerate(zip(shown, want)) if a != b]
+        yield "log-matches-serial", len(shown) >= 10 and shown == want, (
+            f"{len(shown)} rows; first difference at row {bad[0]}: "
+            f"screen {shown[bad[0]]!r}, serial {want[bad[0]]!r}" if bad
+            else f"{len(shown)} rows on screen, {len(want)} expected")
+        cell = run.extra.get("banner_cell")
+        yield "log-colours", cell is not None and cell == ("S", GREY, BLACK), \
+            f"banner 'S' cell is {cell}"
+
+
+class FbconSelfTest(Suite):
+    """The fbcon self-test, then the screen it leaves: its last lines and
+    the colours of its SGR line. -no-shutdown keeps the display after
+    the power-off; the monitor ends QEMU."""
+    name = "fbcon-selftest"
+    cmdline = "selftest=fbcon panic=exit"
+    qemu_args = ["-no-shutdown"]
+    timeout = 90
+
+    def interact(self, m):
+        m.wait_for("selftests:", 80)
+        time.sleep(0.5)
+        scr = screendump_text(m, "screen")
+        rows = scr.text()
+        m.extra["rows"] = rows
+        r = find_row(rows, "FBCON-RED")
+        if r is not None:
+            line = rows[r]
+            m.extra["cells"] = [scr.cell(line.find(w), r) for w in
+                                ("FBCON-RED", "FBCON-GREEN", "FBCON-REVERSE")]
+        m.monitor("quit")
+
+    def check(self, run):
+        ok = re.search(r"selftest fbcon: PASS", run.serial) is not None
+        yield "selftest", ok, "no 'selftest fbcon: PASS'"
+        t = re.search(r"fbcon: (\d+)x(\d+) cells; 2000 lines in (\d+) ms",
+                      run.serial)
+        yield "timing", t is not None and int(t.group(3)) < 5000, (
+            t.group(0) if t else "no timing line")
+        rows = run.extra.get("rows")
+        if rows is None:
+            yield boot_failure(run) or ("screendump", False, "no screendump")
+            return
+        r = find_row(rows, "FBCON-RED")
+        yield "text", r is not None and r > 0 and \
+            rows[r - 1] == "fbcon self-test: synchronous scroll", \
+            f"row {r}: {rows[r] if r is not None else rows[-4:]}"
+        want = [("F", BRIGHT_RED, BLACK), ("F", GREEN, BLUE),
+                ("F", BLACK, GREY)]
+        got = run.extra.get("cells")
+        yield "colours", got == want, f"cells {got}"
+
+
+class NoFramebuffer(Suite):
+    """No display device, so OVMF offers no GOP: serial alone must carry
+    the boot through the self-tests."""
+    name = "no-gop"
+    cmdline = "selftest=all panic=exit"
+    qemu_args = ["-vga", "none"]
+    timeout = 180
+
+    def check(self, run):
+        fail = boot_failure(run)
+        if fail:
+            yield fail
+            return
+        yield "serial-only", "Framebuffer: none" in run.serial, \
+            "no 'Framebuffer: none' on serial"
+        yield "fbcon-skipped", "fbcon: no framebuffer" in run.serial, ""
+        summary = re.search(r"selftests: (\d+) run, (\d+) failed", run.serial)
+        yield "selftests", summary is not None and summary.group(2) == "0" \
+            and run.exit_code == 0, (summary.group(0) if summary else
+                                     "no summary line")
+
+
 SUITES = [
     SelfTests(),
     SysTests(),
     Crash("pagefault", "Kernel panic: page fault at 0xdead", "crashtest_pagefault"),
     Crash("stack", "Kernel panic: kernel stack overflow (double fault)",
           "crashtest_recurse"),
+    FbconScreen(),
+    FbconSelfTest(),
+    NoFramebuffer(),
 ]
 
 # Suites kept in their own files register here.
