@@ -39,8 +39,14 @@ int pty_next_index(unsigned from);
  * and do nothing (sizes 0, empty text) when the console is not active. */
 int fbcon_init(void);
 bool fbcon_active(void);
-/* Terminal output: UTF-8 with escape sequences, as a tty writes it. */
+/* Terminal output: UTF-8 with escape sequences, as a tty writes it, to
+ * the foreground console or to virtual console vt (0 is tty1). */
 void fbcon_write(const char *s, size_t n);
+#define FBCON_VTS 6
+void fbcon_write_vt(unsigned vt, const char *s, size_t n);
+/* Shows virtual console vt (Alt+Fn); the kernel log follows it. */
+void fbcon_switch(unsigned vt);
+unsigned fbcon_foreground(void);
 void fbcon_size(unsigned *cols, unsigned *rows);
 /* Row's text as UTF-8 without trailing blanks, NUL-terminated in buf;
  * returns its length. */

@@ -21,7 +21,8 @@ extern bool log_panicking;
 
 static struct {
 	bool active;
-	struct vt vt;
+	struct vt vts[FBCON_VTS]; /* tty1..tty6, each with its own cells */
+	unsigned fg;		  /* the one on the screen */
 	struct fbcon_draw draw;
 	bool pending;	     /* cells changed since the last flush */
 	uint64_t next_flush; /* time_ns() before which writes defer */
@@ -73,7 +74,7 @@ static void flush(void)
 {
 	uint64_t t0 = time_ns(), cost;
 
-	fbcon_draw_flush(&fbc.draw, &fbc.vt);
+	fbcon_draw_flush(&fbc.draw, &fbc.vts[fbc.fg]);
 	fbc.pending = false;
 	cost = time_ns() - t0;
 	fbc.next_flush =
@@ -105,25 +106,55 @@ static void fbcon_tick(struct trap_frame *tf)
 	spin_unlock(&fbcon_lock);
 }
 
+/* Only the foreground console is on the screen; the others change their
+ * cells alone and are drawn whole when switched to. */
 static void damage(struct vt *vt, const struct vt_rect *r)
 {
-	(void)vt;
-	fbcon_draw_damage(&fbc.draw, r);
+	if (vt == &fbc.vts[fbc.fg])
+		fbcon_draw_damage(&fbc.draw, r);
 }
 
 static const struct vt_ops fbcon_vt_ops = {
 	.damage = damage,
 };
 
-void fbcon_write(const char *s, size_t n)
+void fbcon_write_vt(unsigned vt, const char *s, size_t n)
 {
 	bool irq;
 
-	if (!fbc.active || !fbcon_lock_acquire(&irq))
+	if (!fbc.active || vt >= FBCON_VTS || !fbcon_lock_acquire(&irq))
 		return;
-	vt_write(&fbc.vt, s, n);
-	flush_maybe();
+	vt_write(&fbc.vts[vt], s, n);
+	if (vt == fbc.fg)
+		flush_maybe();
 	fbcon_lock_release(irq);
+}
+
+void fbcon_write(const char *s, size_t n)
+{
+	fbcon_write_vt(fbc.fg, s, n);
+}
+
+void fbcon_switch(unsigned vt)
+{
+	struct vt_rect all;
+	bool irq;
+
+	if (!fbc.active || vt >= FBCON_VTS || !fbcon_lock_acquire(&irq))
+		return;
+	if (vt != fbc.fg) {
+		fbc.fg = vt;
+		all = (struct vt_rect){ 0, 0, fbc.vts[vt].cols,
+					fbc.vts[vt].rows };
+		fbcon_draw_damage(&fbc.draw, &all);
+		flush(); /* the shadow keeps it to the cells that differ */
+	}
+	fbcon_lock_release(irq);
+}
+
+unsigned fbcon_foreground(void)
+{
+	return fbc.fg;
 }
 
 void fbcon_sync(void)
@@ -148,9 +179,9 @@ static void console_write(struct console *con, const char *s, size_t n)
 		const char *nl = memchr(s, '\n', n);
 		size_t seg = nl ? (size_t)(nl - s) : n;
 
-		vt_write(&fbc.vt, s, seg);
+		vt_write(&fbc.vts[fbc.fg], s, seg);
 		if (nl) {
-			vt_write(&fbc.vt, "\r\n", 2);
+			vt_write(&fbc.vts[fbc.fg], "\r\n", 2);
 			seg++;
 		}
 		s += seg;
@@ -172,8 +203,8 @@ bool fbcon_active(void)
 
 void fbcon_size(unsigned *cols, unsigned *rows)
 {
-	*cols = fbc.active ? fbc.vt.cols : 0;
-	*rows = fbc.active ? fbc.vt.rows : 0;
+	*cols = fbc.active ? fbc.vts[0].cols : 0;
+	*rows = fbc.active ? fbc.vts[0].rows : 0;
 }
 
 static size_t put_utf8(char *buf, size_t size, size_t len, uint32_t cp)
@@ -214,10 +245,11 @@ size_t fbcon_row_text(unsigned row, char *buf, size_t size)
 	if (size == 0)
 		return 0;
 	buf[0] = '\0';
-	if (!fbc.active || row >= fbc.vt.rows || !fbcon_lock_acquire(&irq))
+	if (!fbc.active || row >= fbc.vts[fbc.fg].rows ||
+	    !fbcon_lock_acquire(&irq))
 		return 0;
-	for (unsigned x = 0; x < fbc.vt.cols; x++) {
-		uint32_t cp = vt_cell(&fbc.vt, x, row)->cp;
+	for (unsigned x = 0; x < fbc.vts[fbc.fg].cols; x++) {
+		uint32_t cp = vt_cell(&fbc.vts[fbc.fg], x, row)->cp;
 
 		len = put_utf8(buf, size, len, cp);
 		if (cp != ' ')
@@ -252,7 +284,7 @@ int fbcon_init(void)
 	    b->width < font->width || b->height < font->height)
 		return -ENODEV;
 	ncells = (size_t)fbcon_cols(&fb, font) * fbcon_rows(&fb, font);
-	cells = kmalloc(ncells * sizeof(*cells));
+	cells = kmalloc(FBCON_VTS * ncells * sizeof(*cells));
 	if (!cells)
 		return -ENOMEM;
 	shadow = kmalloc(ncells * sizeof(*shadow));
@@ -262,8 +294,9 @@ int fbcon_init(void)
 	if (!fb.base)
 		goto free_shadow;
 	fbcon_draw_init(&fbc.draw, &fb, font, shadow);
-	vt_init(&fbc.vt, cells, fbc.draw.cols, fbc.draw.rows, &fbcon_vt_ops,
-		NULL);
+	for (unsigned i = 0; i < FBCON_VTS; i++)
+		vt_init(&fbc.vts[i], cells + i * ncells, fbc.draw.cols,
+			fbc.draw.rows, &fbcon_vt_ops, NULL);
 	fbc.active = true;
 	timer_add_tick_handler(fbcon_tick);
 	console_register(&fbcon_console);
