@@ -10,9 +10,8 @@
  * Lock flips Shift for letters only; Num Lock chooses digits or editing
  * keys on the keypad. The tables here are our own encoding of those facts.
  */
-#include <string.h>
-
 #include "dev/keymap.h"
+#include "kernel/lib/lib.h"
 
 /* Modifier bits, in Linux's order (KG_SHIFT, KG_ALTGR, KG_CTRL, KG_ALT). */
 #define M_SHIFT 1
