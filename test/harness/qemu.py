@@ -118,22 +118,34 @@ class Machine:
 
     def monitor(self, command):
         """Runs a human-monitor command and returns its output."""
-        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        for _ in range(50):
-            try:
-                s.connect(self.monitor_path)
-                break
-            except OSError:
-                time.sleep(0.1)
+        s = self._monitor_connect()
         s.settimeout(10)
-        out = b""
         try:
-            out += self._until_prompt(s)
+            self._until_prompt(s)
             s.sendall(command.encode() + b"\n")
             out = self._until_prompt(s)
         finally:
             s.close()
         return out.decode("utf-8", "replace")
+
+    def _monitor_connect(self):
+        """A connected monitor socket. A socket whose connect() failed is
+        not reusable, so each attempt gets a fresh one; QEMU serves one
+        monitor client at a time, so a quick reconnect may be refused
+        while it notices the last one left."""
+        last = None
+        for _ in range(100):
+            s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            try:
+                s.connect(self.monitor_path)
+                return s
+            except OSError as e:
+                s.close()
+                last = e
+                if self.proc.poll() is not None:
+                    break
+                time.sleep(0.05)
+        raise OSError(f"cannot connect to the QEMU monitor: {last}")
 
     @staticmethod
     def _until_prompt(s):

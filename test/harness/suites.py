@@ -6,6 +6,7 @@ kernel writes code to isa-debug-exit (so 1 means "exit 0", 3 a panic).
 import os
 import re
 import subprocess
+import time
 
 BUILD = os.environ.get("BUILD", "build")
 
@@ -138,10 +139,75 @@ def linux_oracle():
         yield from parse_cases(out, "linux/")
 
 
+class Keyboard(Suite):
+    """The PS/2 keyboard: keys typed through the QEMU monitor come back as
+    the driver's "kbd: ..." log lines (control bytes in caret notation),
+    then Ctrl+Alt+Del reboots, which -no-reboot turns into QEMU exiting."""
+    name = "kbd"
+    cmdline = "panic=exit"
+    timeout = 60
+
+    # (QEMU sendkey name, the logged bytes or action; None: no output)
+    KEYS = [
+        ("h", "h"), ("i", "i"), ("shift-a", "A"), ("shift-1", "!"),
+        ("ctrl-c", "^C"), ("up", "^[[A"), ("down", "^[[B"),
+        ("left", "^[[D"), ("right", "^[[C"), ("f1", "^[[[A"),
+        ("f12", "^[[24~"), ("home", "^[[1~"), ("delete", "^[[3~"),
+        ("pgup", "^[[5~"), ("ret", "^M"), ("backspace", "^?"),
+        ("tab", "^I"), ("esc", "^["), ("caps_lock", None), ("b", "B"),
+        ("caps_lock", None), ("b", "b"), ("kp_7", "^[[1~"),
+        ("num_lock", None), ("kp_7", "7"), ("kp_1", "1"),
+        ("kp_add", "+"), ("alt-x", "^[x"), ("shift-pgup", "<scroll-back>"),
+        ("alt-f2", "<console 2>"), ("ctrl-spc", "^@"),
+    ]
+
+    def interact(self, m):
+        m.wait_for("PS/2 keyboard on IRQ 1", 30)
+        results = []
+        for i, (key, want) in enumerate(self.KEYS):
+            mark = m.mark()
+            m.sendkey(key)
+            if want is None:
+                # Give the LED command and its ACKs time to finish.
+                time.sleep(0.2)
+                continue
+            try:
+                m.wait_for(f"kbd: {want}\r\n", 5, start=mark)
+                results.append((f"{i:02d}-{key}", True, ""))
+            except qemu_timeout():
+                results.append((f"{i:02d}-{key}", False,
+                                f"no 'kbd: {want}' line"))
+        m.extra["keys"] = results
+        m.extra["before_reboot"] = m.mark()
+        m.sendkey("ctrl-alt-delete")
+
+    def check(self, run):
+        yield from run.extra.get("keys", [])
+        if "keys" not in run.extra:
+            yield "init", False, run.extra.get("timeout_waiting_for", "")
+            return
+        # Nothing more and nothing less than the keys typed.
+        got = [x for x in re.findall(r"kbd: (.*?)\r?\n", run.serial)
+               if "PS/2 keyboard" not in x and "rebooting" not in x]
+        want = [w for _, w in self.KEYS if w is not None] + ["<reboot>"]
+        yield "exact-sequence", got == want, f"got {got}"
+        tail = run.serial[run.extra["before_reboot"]:]
+        yield "ctrl-alt-del", ("kbd: <reboot>" in tail and not run.timed_out
+                               and run.exit_code == 0), (
+            f"exit status {run.exit_code}, timed out {run.timed_out}")
+        yield "no-panic", "Kernel panic" not in run.serial, ""
+
+
+def qemu_timeout():
+    import qemu
+    return qemu.Timeout
+
+
 SUITES = [
     SelfTests(),
     SysTests(),
     Crash("pagefault", "Kernel panic: page fault at 0xdead", "crashtest_pagefault"),
     Crash("stack", "Kernel panic: kernel stack overflow (double fault)",
           "crashtest_recurse"),
+    Keyboard(),
 ]
