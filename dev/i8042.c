@@ -65,8 +65,13 @@ static struct {
 	uint8_t pending; /* the value being sent */
 	uint8_t last;	 /* the byte last written, for RESEND */
 	int resends;
+	int attempts; /* 0xED commands sent for this value */
 	uint64_t since;
 } led;
+
+/* A keyboard that keeps ACKing 0xED but never takes the value must not
+ * turn into an endless command/ACK interrupt loop. */
+#define LED_MAX_ATTEMPTS 3
 
 static bool present;
 static int selftest_reply = -1;
@@ -227,8 +232,10 @@ static bool led_reply(uint8_t b)
 	if (led.state == LED_WAIT_CMD_ACK && send_nowait(led.pending)) {
 		led.state = LED_WAIT_VALUE_ACK;
 	} else {
-		if (led.state == LED_WAIT_VALUE_ACK)
+		if (led.state == LED_WAIT_VALUE_ACK) {
 			led.shown = led.pending;
+			led.attempts = 0;
+		}
 		led.state = LED_IDLE;
 	}
 	return true;
@@ -242,8 +249,13 @@ static void led_update(void)
 		led.state = LED_IDLE;
 	if (!present || led.state != LED_IDLE || keymap.leds == led.shown)
 		return;
+	if (keymap.leds != led.pending)
+		led.attempts = 0;
+	else if (led.attempts >= LED_MAX_ATTEMPTS)
+		return; /* gave up on this value; a new one tries again */
 	led.pending = keymap.leds;
 	led.resends = 0;
+	led.attempts++;
 	if (send_nowait(KBD_SET_LEDS)) {
 		led.state = LED_WAIT_CMD_ACK;
 		led.since = time_ns();
@@ -424,6 +436,16 @@ void kbd_set_modes(bool app_cursor, bool app_keypad)
 	keymap.app_cursor = app_cursor;
 	keymap.app_keypad = app_keypad;
 	spin_unlock_irqrestore(&kbd_lock, on);
+}
+
+uint8_t kbd_leds_shown(bool *busy)
+{
+	bool on = spin_lock_irqsave(&kbd_lock);
+	uint8_t shown = led.shown;
+
+	*busy = led.state != LED_IDLE || keymap.leds != led.shown;
+	spin_unlock_irqrestore(&kbd_lock, on);
+	return shown;
 }
 
 int i8042_selftest_reply(void)

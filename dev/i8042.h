@@ -12,6 +12,9 @@
 int i8042_selftest_reply(void);
 /* Whether kbd_init() found and set up a keyboard. */
 bool kbd_present(void);
+/* The LEDs the keyboard last acknowledged (KEYMAP_LED_*), and whether
+ * an LED update is still in flight. */
+uint8_t kbd_leds_shown(bool *busy);
 /* Feeds scancodes through the same path as IRQ 1 (decode, ring,
  * receiver or log), for the self-tests. */
 void kbd_inject(const uint8_t *sc, size_t n);

@@ -49,3 +49,38 @@ SELFTEST(kbd_decode_path)
 		FAIL("bytes left over in the ring\n");
 	return 0;
 }
+
+/* Waits up to 200 ms for the keyboard to acknowledge an LED update. */
+static int leds_settle(uint8_t *shown)
+{
+	bool busy = true;
+
+	for (int i = 0; i < 200 && busy; i++) {
+		*shown = kbd_leds_shown(&busy);
+		if (busy)
+			time_delay_us(1000);
+	}
+	return busy ? -ETIMEDOUT : 0;
+}
+
+/* Caps Lock toggles the LED through the interrupt-driven 0xED exchange:
+ * the keyboard must ACK the command and the value. */
+SELFTEST(kbd_led_update)
+{
+	static const uint8_t caps[] = { 0x3a, 0xba };
+	uint8_t before, after, again;
+
+	if (!kbd_present())
+		FAIL("no keyboard\n");
+	if (leds_settle(&before))
+		FAIL("an LED update is stuck\n");
+	kbd_inject(caps, sizeof(caps));
+	if (leds_settle(&after))
+		FAIL("LED update after Caps Lock never completed\n");
+	kbd_inject(caps, sizeof(caps));
+	if (leds_settle(&again))
+		FAIL("second LED update never completed\n");
+	if (after != (before ^ KEYMAP_LED_CAPS) || again != before)
+		FAIL("LEDs %#x -> %#x -> %#x\n", before, after, again);
+	return 0;
+}
