@@ -528,7 +528,7 @@ bool keymap_scancode(struct keymap *km, uint8_t sc, struct keymap_event *ev)
 	}
 	if (km->prefix == 0xe1) {
 		/* Pause: E1 1D 45 on press, E1 9D C5 on release, and no
-		 * repeat (IBM PS/2 Technical Reference, keyboard scan codes). */
+		 * repeat (IBM PS/2 Technical Reference, scan code set 1). */
 		if (++km->e1_seen < 2)
 			return false;
 		km->prefix = 0;

@@ -4,10 +4,10 @@
 #include "dev/i8042.h"
 #include "kernel/kernel.h"
 
-#define FAIL(...)                                         \
-	do {                                              \
-		pr_err("  " __VA_ARGS__);                 \
-		return 1;                                 \
+#define FAIL(...)                         \
+	do {                              \
+		pr_err("  " __VA_ARGS__); \
+		return 1;                 \
 	} while (0)
 
 /* The controller answered its self-test (0xAA) with 0x55. */
@@ -44,7 +44,8 @@ SELFTEST(kbd_decode_path)
 	kbd_inject(sc, sizeof(sc));
 	n = kbd_read(buf, sizeof(buf));
 	if (n != sizeof(want) - 1 || memcmp(buf, want, n))
-		FAIL("kbd_read gave %zu bytes, want %zu\n", n, sizeof(want) - 1);
+		FAIL("kbd_read gave %zu bytes, want %zu\n", n,
+		     sizeof(want) - 1);
 	if (kbd_read(buf, sizeof(buf)))
 		FAIL("bytes left over in the ring\n");
 	return 0;
