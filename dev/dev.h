@@ -51,5 +51,30 @@ void fbcon_size(unsigned *cols, unsigned *rows);
 /* Row's text as UTF-8 without trailing blanks, NUL-terminated in buf;
  * returns its length. */
 size_t fbcon_row_text(unsigned row, char *buf, size_t size);
+/* i8042.c: the PS/2 keyboard on IRQ 1, decoded with the Linux console's
+ * default US keymap (dev/keymap.h, which also defines enum kbd_action). */
+#include "dev/keymap.h"
+
+/* Where typed bytes and key actions go. Both callbacks run in interrupt
+ * context, outside the keyboard's lock; input() has tty_receive()'s
+ * shape. action() gets an enum kbd_action and its argument (the console
+ * number for KBD_CONSOLE, else 0). */
+struct kbd_receiver {
+	void (*input)(void *arg, const char *s, size_t n);
+	void (*action)(void *arg, int action, int n);
+	void *arg;
+};
+/* Installs r (copied); bytes already buffered go to it at once. NULL:
+ * bytes stay in the ring for kbd_read() and are logged, and Ctrl+Alt+Del
+ * reboots. */
+void kbd_set_receiver(const struct kbd_receiver *r);
+/* Probes and initialises the 8042 and the keyboard, then takes IRQ 1.
+ * Needs interrupts on. 0, or -ENODEV when there is no controller or
+ * keyboard. */
+int kbd_init(void);
+/* Takes up to n buffered bytes (no receiver set); never blocks. */
+size_t kbd_read(char *buf, size_t n);
+/* DECCKM and DECKPAM, as the console's escape parser sees them. */
+void kbd_set_modes(bool app_cursor, bool app_keypad);
 
 #endif

@@ -83,6 +83,10 @@ int tty_register(struct tty *tty);
  * /dev/tty, /dev/ttyS0, ...); console= on the command line picks the
  * console ("ttyS0" or "tty1"). */
 void console_ttys_init(void);
+/* vt_tty.c: tty1..tty6 on the framebuffer consoles and the keyboard;
+ * the foreground one (/dev/tty0). */
+void vt_ttys_init(void);
+struct tty *vt_tty_current(void);
 /* The controlling terminal of the calling process, or NULL. */
 struct tty *tty_current(void);
 /* The console: where /dev/console and kernel output to user land go. */

@@ -29,6 +29,8 @@ static struct tty *tty_by_dev(uint64_t dev)
 {
 	if (dev == MKDEV(5, 0))
 		return tty_current();
+	if (dev == MKDEV(4, 0))
+		return vt_tty_current();
 	if (dev == MKDEV(5, 1))
 		return tty_console;
 	for (unsigned i = 0; i < nttys; i++)
@@ -112,6 +114,8 @@ void console_ttys_init(void)
 	chrdev_register(5, 0, 2, "tty", &tty_fops);
 	devtmpfs_create("tty", S_IFCHR | 0666, MKDEV(5, 0));
 	devtmpfs_create("console", S_IFCHR | 0600, MKDEV(5, 1));
+	devtmpfs_create("tty0", S_IFCHR | 0620, MKDEV(4, 0));
+	vt_ttys_init();
 	if (serial)
 		tty_register(serial);
 	/* console=NAME picks /dev/console; else the serial line, where a

@@ -89,6 +89,7 @@ __noreturn void kernel_main(uint64_t bi_phys)
 	sti();
 	syscall_init();
 	banner();
+	kbd_init(); /* needs interrupts for its IRQ; absence is fine */
 
 	if (cmdline_get("crashtest")) {
 		extern void crashtest_run(const char *kind);

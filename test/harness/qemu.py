@@ -38,6 +38,7 @@ class Machine:
         self.log_path = os.path.join(self.dir, "serial.log")
         self.monitor_path = os.path.join(self.dir, "monitor.sock")
         self.extra = {}
+        self._mon = None
         self._buf = bytearray()
         self._lock = threading.Condition()
         self._make_image()
@@ -117,23 +118,48 @@ class Machine:
         self.proc.stdin.flush()
 
     def monitor(self, command):
-        """Runs a human-monitor command and returns its output."""
-        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        for _ in range(50):
+        """Runs a human-monitor command and returns its output.
+
+        One connection serves every command: QEMU takes one monitor client
+        at a time and stops listening while it has one, so connecting per
+        command races with QEMU noticing the last client left ("Connection
+        refused" under load). A dropped connection is reopened once."""
+        for attempt in range(2):
+            try:
+                if self._mon is None:
+                    self._mon = self._monitor_connect()
+                    self._until_prompt(self._mon)
+                self._mon.sendall(command.encode() + b"\n")
+                return self._until_prompt(self._mon).decode("utf-8", "replace")
+            except OSError:
+                self._monitor_close()
+                if attempt:
+                    raise
+        return ""
+
+    def _monitor_close(self):
+        if self._mon is not None:
+            self._mon.close()
+            self._mon = None
+
+    def _monitor_connect(self):
+        """A connected monitor socket. A socket whose connect() failed is
+        not reusable, so each attempt gets a fresh one."""
+        last = None
+        deadline = time.time() + 20
+        while time.time() < deadline:
+            s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
             try:
                 s.connect(self.monitor_path)
-                break
-            except OSError:
-                time.sleep(0.1)
-        s.settimeout(10)
-        out = b""
-        try:
-            out += self._until_prompt(s)
-            s.sendall(command.encode() + b"\n")
-            out = self._until_prompt(s)
-        finally:
-            s.close()
-        return out.decode("utf-8", "replace")
+                s.settimeout(10)
+                return s
+            except OSError as e:
+                s.close()
+                last = e
+                if self.proc.poll() is not None:
+                    break
+                time.sleep(0.05)
+        raise OSError(f"cannot connect to the QEMU monitor: {last}")
 
     @staticmethod
     def _until_prompt(s):
@@ -141,7 +167,7 @@ class Machine:
         while not data.endswith(b"(qemu) "):
             chunk = s.recv(4096)
             if not chunk:
-                break
+                raise ConnectionResetError("the QEMU monitor closed")
             data += chunk
         return data
 
@@ -186,7 +212,13 @@ def boot(suite):
         m.extra.setdefault("timeout_waiting_for", str(e))
         timed_out = True
         code = None
+    except OSError as e:
+        # A lost monitor must fail the suite, not the whole test run.
+        m.extra.setdefault("timeout_waiting_for", f"monitor: {e}")
+        timed_out = True
+        code = None
     finally:
+        m._monitor_close()
         m.kill()
         m._reader.join(timeout=5)
         m._log.close()
