@@ -7,6 +7,7 @@
  */
 #include "dev/dev.h"
 #include "dev/tty.h"
+#include "kernel/uapi/stat.h"
 
 static struct tty vt_ttys[FBCON_VTS];
 
