@@ -268,76 +268,6 @@ class NoFramebuffer(Suite):
         yield "selftests", summary is not None and summary.group(2) == "0" \
             and run.exit_code == 0, (summary.group(0) if summary else
                                      "no summary line")
-class Keyboard(Suite):
-    """The PS/2 keyboard: keys typed through the QEMU monitor come back as
-    the driver's "kbd: ..." log lines (control bytes in caret notation),
-    then Ctrl+Alt+Del reboots, which -no-reboot turns into QEMU exiting."""
-    name = "kbd"
-    cmdline = "panic=exit"
-    timeout = 60
-
-    # (QEMU sendkey name, the logged bytes or action; None: no output)
-    KEYS = [
-        ("h", "h"), ("i", "i"), ("shift-a", "A"), ("shift-1", "!"),
-        ("ctrl-c", "^C"), ("up", "^[[A"), ("down", "^[[B"),
-        ("left", "^[[D"), ("right", "^[[C"), ("f1", "^[[[A"),
-        ("f12", "^[[24~"), ("home", "^[[1~"), ("delete", "^[[3~"),
-        ("pgup", "^[[5~"), ("ret", "^M"), ("backspace", "^?"),
-        ("tab", "^I"), ("esc", "^["), ("caps_lock", None), ("b", "B"),
-        ("caps_lock", None), ("b", "b"), ("kp_7", "^[[1~"),
-        ("num_lock", None), ("kp_7", "7"), ("kp_1", "1"),
-        ("kp_add", "+"), ("alt-x", "^[x"), ("shift-pgup", "<scroll-back>"),
-        ("alt-f2", "<console 2>"), ("ctrl-spc", "^@"),
-    ]
-
-    def interact(self, m):
-        m.wait_for("PS/2 keyboard on IRQ 1", 30)
-        # Type only once init's shell is up: keyboard interrupts during
-        # the exec of /sbin/init have made it fail with EFAULT (a bug
-        # outside the driver, seen once in five boots).
-        m.wait_for(":/# ", 30)
-        results = []
-        for i, (key, want) in enumerate(self.KEYS):
-            mark = m.mark()
-            m.sendkey(key)
-            if want is None:
-                # Give the LED command and its ACKs time to finish.
-                time.sleep(0.2)
-                continue
-            try:
-                m.wait_for(f"kbd: {want}\r\n", 5, start=mark)
-                results.append((f"{i:02d}-{key}", True, ""))
-            except qemu_timeout():
-                results.append((f"{i:02d}-{key}", False,
-                                f"no 'kbd: {want}' line"))
-        m.extra["keys"] = results
-        m.extra["before_reboot"] = m.mark()
-        try:
-            m.sendkey("ctrl-alt-delete")
-        except OSError:
-            pass  # QEMU may exit before the monitor answers
-
-    def check(self, run):
-        yield from run.extra.get("keys", [])
-        if "keys" not in run.extra:
-            yield "init", False, run.extra.get("timeout_waiting_for", "")
-            return
-        # Nothing more and nothing less than the keys typed.
-        got = [x for x in re.findall(r"kbd: (.*?)\r?\n", run.serial)
-               if "PS/2 keyboard" not in x and "rebooting" not in x]
-        want = [w for _, w in self.KEYS if w is not None] + ["<reboot>"]
-        yield "exact-sequence", got == want, f"got {got}"
-        tail = run.serial[run.extra["before_reboot"]:]
-        yield "ctrl-alt-del", ("kbd: <reboot>" in tail and not run.timed_out
-                               and run.exit_code == 0), (
-            f"exit status {run.exit_code}, timed out {run.timed_out}")
-        yield "no-panic", "Kernel panic" not in run.serial, ""
-
-
-def qemu_timeout():
-    import qemu
-    return qemu.Timeout
-
 
 SUITES = [
     SelfTests(),
@@ -348,10 +278,10 @@ SUITES = [
     FbconScreen(),
     FbconSelfTest(),
     NoFramebuffer(),
-    Keyboard(),
 ]
 
 # Suites kept in their own files register here.
 from suite_console import Console  # noqa: E402
+from suite_keyboard import Keyboard  # noqa: E402
 
-SUITES.append(Console())
+SUITES += [Console(), Keyboard()]
