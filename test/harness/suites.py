@@ -185,6 +185,12 @@ class FbconScreen(Suite):
             "no 'Strix x86_64' on the screen"
         cols = run.extra["cols"]
         shown = list(rows)
+        # getty's /etc/issue and prompt follow the log on tty1: the log
+        # is what comes before them.
+        issue = next((i for i, r in enumerate(shown)
+                      if r.startswith("Strix ") and " on x86_64" in r), None)
+        if issue is not None:
+            shown = shown[:issue]
         while shown and not shown[-1]:
             shown.pop()
         # The log as the terminal wraps it: cols characters a row.
