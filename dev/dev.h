@@ -47,6 +47,9 @@ void fbcon_write_vt(unsigned vt, const char *s, size_t n);
 /* Shows virtual console vt (Alt+Fn); the kernel log follows it. */
 void fbcon_switch(unsigned vt);
 unsigned fbcon_foreground(void);
+/* fn gets the terminal's answers to queries (cursor position, device
+ * attributes) for console vt; it runs under the console's locks. */
+void fbcon_set_reply(void (*fn)(unsigned vt, const char *s, size_t n));
 void fbcon_size(unsigned *cols, unsigned *rows);
 /* Row's text as UTF-8 without trailing blanks, NUL-terminated in buf;
  * returns its length. */

@@ -114,8 +114,24 @@ static void damage(struct vt *vt, const struct vt_rect *r)
 		fbcon_draw_damage(&fbc.draw, r);
 }
 
+static void (*reply_fn)(unsigned vt, const char *s, size_t n);
+
+/* Answers to DSR and DA: for the console's tty, which cannot take input
+ * here (its lock is held while it writes). */
+static void reply(struct vt *vt, const char *s, size_t n)
+{
+	if (reply_fn)
+		reply_fn((unsigned)(vt - fbc.vts), s, n);
+}
+
+void fbcon_set_reply(void (*fn)(unsigned vt, const char *s, size_t n))
+{
+	reply_fn = fn;
+}
+
 static const struct vt_ops fbcon_vt_ops = {
 	.damage = damage,
+	.reply = reply,
 };
 
 void fbcon_write_vt(unsigned vt, const char *s, size_t n)

@@ -62,6 +62,27 @@ void vt_erase(struct vt *vt, unsigned y, unsigned x0, unsigned x1)
 	damage(vt, x0, y, x1, y + 1);
 }
 
+void vt_shift_row(struct vt *vt, int n)
+{
+	unsigned x = vt->cur.x, y = vt->cur.y, left = vt->cols - x;
+	unsigned k = (unsigned)(n < 0 ? -n : n);
+
+	if (k > left)
+		k = left;
+	if (n > 0)
+		memmove(vt_cell(vt, x + k, y), vt_cell(vt, x, y),
+			(left - k) * sizeof(struct vt_cell));
+	else
+		memmove(vt_cell(vt, x, y), vt_cell(vt, x + k, y),
+			(left - k) * sizeof(struct vt_cell));
+	if (n > 0)
+		vt_erase(vt, y, x, x + k);
+	else
+		vt_erase(vt, y, vt->cols - k, vt->cols);
+	vt->wrap_pending = false;
+	damage(vt, x, y, vt->cols, y + 1);
+}
+
 void vt_scroll(struct vt *vt, unsigned top, unsigned bottom, int n)
 {
 	unsigned height = bottom - top, k = n < 0 ? -n : n;

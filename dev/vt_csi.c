@@ -5,6 +5,7 @@
  * treats a 0 parameter as 1 for motion, and so do we.
  */
 #include "dev/vt_impl.h"
+#include "kernel/lib/lib.h"
 
 typedef void (*csi_fn)(struct vt *vt, const struct vt_csi *c);
 
@@ -185,22 +186,96 @@ static void scorc(struct vt *vt, const struct vt_csi *c)
 	vt_restore_cursor(vt);
 }
 
+/* IL (L) and DL (M): lines inserted or deleted at the cursor's row
+ * push the rest of the scroll region down or pull it up; outside the
+ * region they do nothing (Linux's csi_L/csi_M). */
+static void il(struct vt *vt, const struct vt_csi *c)
+{
+	if (vt->cur.y >= vt->top && vt->cur.y < vt->bottom)
+		vt_scroll(vt, vt->cur.y, vt->bottom, -(int)vt_arg(c, 0, 1));
+	vt_goto(vt, 0, vt->cur.y);
+}
+
+static void dl(struct vt *vt, const struct vt_csi *c)
+{
+	if (vt->cur.y >= vt->top && vt->cur.y < vt->bottom)
+		vt_scroll(vt, vt->cur.y, vt->bottom, (int)vt_arg(c, 0, 1));
+	vt_goto(vt, 0, vt->cur.y);
+}
+
+/* ICH (@) and DCH (P): characters inserted or deleted at the cursor
+ * shift the rest of the row; the cursor stays. */
+static void ich(struct vt *vt, const struct vt_csi *c)
+{
+	vt_shift_row(vt, (int)vt_arg(c, 0, 1));
+}
+
+static void dch(struct vt *vt, const struct vt_csi *c)
+{
+	vt_shift_row(vt, -(int)vt_arg(c, 0, 1));
+}
+
+/* SU (S) and SD (T): the scroll region moves without the cursor. */
+static void su(struct vt *vt, const struct vt_csi *c)
+{
+	vt_scroll(vt, vt->top, vt->bottom, (int)vt_arg(c, 0, 1));
+}
+
+static void sd(struct vt *vt, const struct vt_csi *c)
+{
+	vt_scroll(vt, vt->top, vt->bottom, -(int)vt_arg(c, 0, 1));
+}
+
+static void reply(struct vt *vt, const char *s, size_t n)
+{
+	if (vt->ops && vt->ops->reply)
+		vt->ops->reply(vt, s, n);
+}
+
+/* DSR (n): 5 asks for status ("OK"), 6 for the cursor position. */
+static void dsr(struct vt *vt, const struct vt_csi *c)
+{
+	char buf[32];
+	int n;
+
+	if (c->priv_marker)
+		return;
+	if (vt_arg(c, 0, 0) == 5) {
+		reply(vt, "\033[0n", 4);
+	} else if (vt_arg(c, 0, 0) == 6) {
+		n = ksnprintf(buf, sizeof(buf), "\033[%u;%uR", vt->cur.y + 1,
+			      vt->cur.x + 1);
+		reply(vt, buf, (size_t)n);
+	}
+}
+
+/* DA (c): Linux's console says "VT102" (console_codes(4)). */
+static void da(struct vt *vt, const struct vt_csi *c)
+{
+	if (!c->priv_marker && vt_arg(c, 0, 0) == 0)
+		reply(vt, "\033[?6c", 5);
+}
+
 /* Indexed by final byte - 0x40. Entries that take a private marker
  * ("CSI ? 25 h") say so; for the others a marker means "not ours". */
 static const struct {
 	csi_fn fn;
 	bool private_ok;
 } csi_table[0x3f] = {
-	['A' - 0x40] = { cuu },	     ['B' - 0x40] = { cud },
-	['C' - 0x40] = { cuf },	     ['D' - 0x40] = { cub },
-	['E' - 0x40] = { cnl },	     ['F' - 0x40] = { cpl },
-	['G' - 0x40] = { cha },	     ['`' - 0x40] = { cha },
-	['H' - 0x40] = { cup },	     ['f' - 0x40] = { cup },
-	['d' - 0x40] = { vpa },	     ['J' - 0x40] = { ed },
-	['K' - 0x40] = { el },	     ['X' - 0x40] = { ech },
-	['r' - 0x40] = { decstbm },  ['m' - 0x40] = { sgr },
-	['h' - 0x40] = { sm, true }, ['l' - 0x40] = { rm, true },
-	['s' - 0x40] = { scosc },    ['u' - 0x40] = { scorc },
+	['A' - 0x40] = { cuu },	      ['B' - 0x40] = { cud },
+	['C' - 0x40] = { cuf },	      ['D' - 0x40] = { cub },
+	['E' - 0x40] = { cnl },	      ['F' - 0x40] = { cpl },
+	['G' - 0x40] = { cha },	      ['`' - 0x40] = { cha },
+	['H' - 0x40] = { cup },	      ['f' - 0x40] = { cup },
+	['d' - 0x40] = { vpa },	      ['J' - 0x40] = { ed },
+	['K' - 0x40] = { el },	      ['X' - 0x40] = { ech },
+	['r' - 0x40] = { decstbm },   ['m' - 0x40] = { sgr },
+	['h' - 0x40] = { sm, true },  ['l' - 0x40] = { rm, true },
+	['s' - 0x40] = { scosc },     ['u' - 0x40] = { scorc },
+	['L' - 0x40] = { il },	      ['M' - 0x40] = { dl },
+	['@' - 0x40] = { ich },	      ['P' - 0x40] = { dch },
+	['S' - 0x40] = { su },	      ['T' - 0x40] = { sd },
+	['n' - 0x40] = { dsr, true }, ['c' - 0x40] = { da, true },
 };
 
 void vt_csi_dispatch(struct vt *vt, const struct vt_csi *csi)

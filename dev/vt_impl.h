@@ -17,6 +17,9 @@ void vt_backspace(struct vt *vt);
 void vt_tab(struct vt *vt);
 /* Moves rows [top, bottom) up by n (down if n < 0), filling with blanks. */
 void vt_scroll(struct vt *vt, unsigned top, unsigned bottom, int n);
+/* Shifts the cursor's row right from the cursor by n cells (left if
+ * n < 0), blanking what opens up (ICH, DCH). */
+void vt_shift_row(struct vt *vt, int n);
 /* Blanks columns [x0, x1) of row y with the current background. */
 void vt_erase(struct vt *vt, unsigned y, unsigned x0, unsigned x1);
 void vt_save_cursor(struct vt *vt);

@@ -18,6 +18,43 @@ static void vt_tty_write(struct tty *tty, const char *s, size_t n)
 	fbcon_write_vt((unsigned)(tty - vt_ttys), s, n);
 }
 
+/* Terminal replies wait here for the next tick: they arrive while the
+ * tty's lock is held, and tty_receive() takes it. */
+static struct {
+	struct spinlock lock;
+	char buf[FBCON_VTS][64];
+	size_t len[FBCON_VTS];
+} replies = { .lock = SPINLOCK_INIT("vt_replies") };
+
+static void queue_reply(unsigned vt, const char *s, size_t n)
+{
+	bool irq = spin_lock_irqsave(&replies.lock);
+
+	if (vt < FBCON_VTS && replies.len[vt] + n <= sizeof(replies.buf[vt])) {
+		memcpy(replies.buf[vt] + replies.len[vt], s, n);
+		replies.len[vt] += n;
+	}
+	spin_unlock_irqrestore(&replies.lock, irq);
+}
+
+static void deliver_replies(struct trap_frame *tf)
+{
+	(void)tf;
+	for (unsigned vt = 0; vt < FBCON_VTS; vt++) {
+		char buf[sizeof(replies.buf[0])];
+		size_t n;
+
+		if (!READ_ONCE(replies.len[vt]))
+			continue;
+		spin_lock(&replies.lock);
+		n = replies.len[vt];
+		memcpy(buf, replies.buf[vt], n);
+		replies.len[vt] = 0;
+		spin_unlock(&replies.lock);
+		tty_receive(&vt_ttys[vt], buf, n);
+	}
+}
+
 static const struct tty_driver vt_tty_driver = {
 	.write = vt_tty_write,
 };
@@ -82,5 +119,7 @@ void vt_ttys_init(void)
 		tty->winsize.ws_row = (uint16_t)(rows ? rows : 25);
 		tty_register(tty);
 	}
+	fbcon_set_reply(queue_reply);
+	timer_add_tick_handler(deliver_replies);
 	kbd_set_receiver(&vt_receiver);
 }

@@ -29,12 +29,25 @@ static void on_bell(struct vt *v)
 	bells++;
 }
 
-static const struct vt_ops ops = { .damage = on_damage, .bell = on_bell };
+static char replies[64];
+
+static void on_reply(struct vt *v, const char *s, size_t n)
+{
+	size_t have = strlen(replies);
+
+	(void)v;
+	if (have + n < sizeof(replies))
+		memcpy(replies + have, s, n);
+}
+
+static const struct vt_ops ops = { .damage = on_damage, .bell = on_bell,
+				   .reply = on_reply };
 
 static void setup(void)
 {
 	vt_init(&vt, cells, COLS, ROWS, &ops, NULL);
 	bells = damages = 0;
+	memset(replies, 0, sizeof(replies));
 }
 
 static void put(const char *s)
@@ -391,4 +404,49 @@ TEST(vt_fuzz)
 	for (int i = 0; i < COLS * ROWS; i++)
 		CHECK(cells[i].cp <= 0x10ffff && cells[i].fg < 16 &&
 		      cells[i].bg < 16);
+}
+
+/* Insert and delete characters and lines, as vi and top use them. */
+TEST(vt_insert_delete)
+{
+	setup();
+	put("abcdef\033[1;3H"); /* cursor on 'c' */
+	put("\033[2@");
+	CHECK_ROW(0, "ab  cdef");
+	CHECK_CUR(2, 0);
+	put("\033[3P");
+	CHECK_ROW(0, "abdef");
+	put("\033[H\033[2J1\r\n2\r\n3\r\n4\r\n5");
+	put("\033[2;1H\033[L"); /* insert a line at row 2 */
+	CHECK_ROW(0, "1");
+	CHECK_ROW(1, "");
+	CHECK_ROW(2, "2");
+	CHECK_ROW(4, "4");
+	put("\033[2M"); /* delete two lines at row 2 */
+	CHECK_ROW(1, "3");
+	CHECK_ROW(2, "4");
+	CHECK_ROW(3, "");
+	/* Within a scroll region only the region moves. */
+	put("\033[H\033[2JA\r\nB\r\nC\r\nD\r\nE\033[2;4r\033[3;1H\033[L");
+	CHECK_ROW(0, "A");
+	CHECK_ROW(1, "B");
+	CHECK_ROW(2, "");
+	CHECK_ROW(3, "C");
+	CHECK_ROW(4, "E");
+	put("\033[S"); /* scroll the region up */
+	CHECK_ROW(1, "");
+	CHECK_ROW(2, "C");
+	CHECK_ROW(4, "E");
+	put("\033[r\033[20P\033[20@"); /* counts beyond the row: clamped */
+	CHECK(damages >= 0);
+}
+
+TEST(vt_reports)
+{
+	setup();
+	put("\033[3;5H\033[6n");
+	CHECK(strcmp(replies, "\033[3;5R") == 0);
+	memset(replies, 0, sizeof(replies));
+	put("\033[5n\033[c");
+	CHECK(strcmp(replies, "\033[0n\033[?6c") == 0);
 }
