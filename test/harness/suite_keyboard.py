@@ -111,6 +111,24 @@ class Keyboard(Suite):
         self.results.append(("tty1-screen", "SCREEN-ONE" in text and
                              "SCREEN-TWO" not in text,
                              "tty1's screen: " + repr(text[-400:])))
+        # Full-screen programs on the console: top draws its table,
+        # vi edits and saves a file.
+        self.typ(m, "clear; top -n 1\n")
+        time.sleep(3)
+        text = "\n".join(self.screen_rows(m, "tty1-top"))
+        self.results.append(("top-screen", "PID" in text and "Mem:" in text,
+                             "screen: " + repr(text[:300])))
+        self.typ(m, "vi /tmp/v\n")
+        time.sleep(1.5)
+        self.typ(m, "ihi there")
+        time.sleep(0.5)
+        m.sendkey("esc")
+        time.sleep(0.5)
+        mark = m.mark()
+        self.typ(m, ":wq\n")
+        time.sleep(1)
+        self.typ(m, "cat /tmp/v > /dev/ttyS0\n")
+        self.expect(m, "vi-file", mark, "hi there")
         # Ctrl+Alt+Del: init (CAD off) gets SIGINT and runs reboot.
         m.extra["before_reboot"] = m.mark()
         try:
