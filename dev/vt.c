@@ -171,8 +171,19 @@ void vt_tab(struct vt *vt)
 /* Prints one character. At the last column the cursor stays and a wrap
  * is pending, so a line of exactly cols characters followed by CR LF
  * does not leave a blank line (Linux's vc_need_wrap). */
+/* DEC special graphics for 0x5f-0x7e, as Unicode (the VT100's line
+ * drawing set, Linux's GRAF_MAP). */
+static const uint16_t dec_graphics[32] = {
+	0x00a0, 0x25c6, 0x2592, 0x2409, 0x240c, 0x240d, 0x240a, 0x00b0,
+	0x00b1, 0x2424, 0x240b, 0x2518, 0x2510, 0x250c, 0x2514, 0x253c,
+	0x23ba, 0x23bb, 0x2500, 0x23bc, 0x23bd, 0x251c, 0x2524, 0x2534,
+	0x252c, 0x2502, 0x2264, 0x2265, 0x03c0, 0x2260, 0x00a3, 0x00b7,
+};
+
 void vt_put(struct vt *vt, uint32_t cp)
 {
+	if (vt->g_graphics[vt->shift_out] && cp >= 0x5f && cp <= 0x7e)
+		cp = dec_graphics[cp - 0x5f];
 	struct vt_cell *c;
 
 	if (vt->wrap_pending && vt->autowrap) {
@@ -213,6 +224,8 @@ void vt_reset(struct vt *vt)
 	vt->bottom = vt->rows;
 	vt->cursor_visible = true;
 	vt->autowrap = true;
+	vt->g_graphics[0] = vt->g_graphics[1] = false;
+	vt->shift_out = false;
 	vt->state = 0;
 	vt->utf8_left = 0;
 	for (unsigned y = 0; y < vt->rows; y++)

@@ -66,6 +66,11 @@ struct vt {
 	bool wrap_pending; /* at the last column: wrap before the next char */
 	unsigned top, bottom; /* scroll region rows [top, bottom) */
 	bool cursor_visible;  /* DECTCEM, ?25 */
+	/* G0 and G1 (ESC ( and ESC )): true for DEC special graphics, the
+	 * line-drawing set; SO picks G1, SI G0. */
+	bool g_graphics[2];
+	unsigned char g_select; /* set by the intermediate byte of ESC ( */
+	bool shift_out;
 	bool autowrap;	      /* DECAWM, ?7 */
 
 	/* The parser (vt_parse.c). */

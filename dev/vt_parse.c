@@ -51,6 +51,12 @@ static void control(struct vt *vt, unsigned char c)
 	case 0x0d:
 		vt_carriage_return(vt);
 		break;
+	case 0x0e: /* SO: G1 */
+		vt->shift_out = true;
+		break;
+	case 0x0f: /* SI: G0 */
+		vt->shift_out = false;
+		break;
 	case 0x18: /* CAN and SUB abort a sequence */
 	case 0x1a:
 		vt->state = S_GROUND;
@@ -95,8 +101,10 @@ static void esc_final(struct vt *vt, unsigned char c)
 		vt_reverse_index(vt);
 		break;
 	default:
-		if (c >= 0x20 && c <= 0x2f) /* ESC ( B: charsets, ignored */
+		if (c >= 0x20 && c <= 0x2f) { /* ESC ( B and the like */
+			vt->g_select = c;
 			vt->state = S_ESC_INTER;
+		}
 		break;
 	}
 }
@@ -222,8 +230,13 @@ static void byte(struct vt *vt, unsigned char c)
 		esc_final(vt, c);
 		break;
 	case S_ESC_INTER:
-		if (c < 0x20 || c > 0x2f)
+		if (c < 0x20 || c > 0x2f) {
+			/* ESC ( F designates G0, ESC ) F G1: '0' is the
+			 * line-drawing set, anything else (B, U, K) text. */
+			if (vt->g_select == '(' || vt->g_select == ')')
+				vt->g_graphics[vt->g_select == ')'] = c == '0';
 			vt->state = S_GROUND;
+		}
 		break;
 	case S_CSI:
 		csi_byte(vt, c);

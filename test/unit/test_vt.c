@@ -450,3 +450,19 @@ TEST(vt_reports)
 	put("\033[5n\033[c");
 	CHECK(strcmp(replies, "\033[0n\033[?6c") == 0);
 }
+
+/* ESC ( 0 selects line drawing for G0; SO/SI switch to G1 and back. */
+TEST(vt_line_drawing)
+{
+	setup();
+	put("\033(0lqk\033(Bq");
+	CHECK_EQ(vt_cell(&vt, 0, 0)->cp, 0x250c);
+	CHECK_EQ(vt_cell(&vt, 1, 0)->cp, 0x2500);
+	CHECK_EQ(vt_cell(&vt, 2, 0)->cp, 0x2510);
+	CHECK_EQ(vt_cell(&vt, 3, 0)->cp, 'q');
+	put("\033)0\016x\017x");
+	CHECK_EQ(vt_cell(&vt, 4, 0)->cp, 0x2502);
+	CHECK_EQ(vt_cell(&vt, 5, 0)->cp, 'x');
+	put("\033(0\033cq"); /* RIS goes back to text */
+	CHECK_EQ(vt_cell(&vt, 0, 0)->cp, 'q');
+}
