@@ -130,13 +130,16 @@ def linux_oracle():
         yield "linux/build", False, "test programs not built"
         return
     for prog in sorted(os.listdir(bindir)):
+        # Its own session: on a timeout the whole group is killed, so a
+        # stray grandchild cannot keep the output pipe (and us) open.
+        p = subprocess.Popen([os.path.abspath(os.path.join(bindir, prog))],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             text=True, cwd="/tmp", start_new_session=True)
         try:
-            p = subprocess.run([os.path.abspath(os.path.join(bindir, prog))],
-                               capture_output=True, text=True, timeout=300,
-                               cwd="/tmp")
-            out = p.stdout
-        except subprocess.TimeoutExpired as e:
-            out = (e.stdout or b"").decode() if isinstance(e.stdout, bytes) else (e.stdout or "")
+            out, _ = p.communicate(timeout=300)
+        except subprocess.TimeoutExpired:
+            os.killpg(p.pid, 9)
+            out, _ = p.communicate()
             yield f"linux/{prog}", False, "timeout"
         yield from parse_cases(out, "linux/")
 

@@ -169,14 +169,22 @@ TEST(controlling_terminal_signals)
 		struct winsize got;
 		int fd;
 
+		sigset_t block, old;
+
+		alarm(10); /* never outlive the case */
 		setsid();
 		fd = open(name, O_RDWR); /* becomes the controlling tty */
 		signal(SIGWINCH, on_winch);
+		/* Blocked until sigsuspend: no lost wake-up between the
+		 * check and the wait. */
+		sigemptyset(&block);
+		sigaddset(&block, SIGWINCH);
+		sigprocmask(SIG_BLOCK, &block, &old);
 		if (fd < 0 || tcgetpgrp(fd) != getpid())
 			_exit(2);
 		write(p[1], "r", 1);
 		while (!winch)
-			pause();
+			sigsuspend(&old);
 		if (ioctl(fd, TIOCGWINSZ, &got) || got.ws_row != 33 ||
 		    got.ws_col != 99)
 			_exit(3);
