@@ -14,6 +14,7 @@
 static struct pci_dev *pci_list, **pci_tail = &pci_list;
 static uint8_t bus_seen[256 / 8];
 static struct spinlock probe_lock = SPINLOCK_INIT("pci_probe");
+static bool use_ecam;
 
 static void scan_bus(uint8_t bus, unsigned depth);
 
@@ -80,11 +81,15 @@ static void log_function(const struct pci_dev *d)
 {
 	static const char *const kind[] = { "none", "io", "mem32", "mem64" };
 
+	char bus[16] = "";
+
+	if (d->header_type == PCI_HEADER_BRIDGE)
+		ksnprintf(bus, sizeof(bus), " [bus %02x]", d->secondary_bus);
 	printk(KERN_INFO "pci 0000:%02x:%02x.%x [%02x%02x]: %04x:%04x "
-			 "(rev %02x) %s\n",
+			 "(rev %02x) %s%s\n",
 	       d->bus, d->dev, d->fn, d->class, d->subclass, d->vendor,
 	       d->device, d->revision,
-	       pci_class_name(d->class, d->subclass, d->prog_if));
+	       pci_class_name(d->class, d->subclass, d->prog_if), bus);
 	for (unsigned i = 0; i < PCI_NUM_BARS; i++) {
 		const struct pci_bar *b = &d->bar[i];
 
@@ -197,7 +202,7 @@ static void scan_bus(uint8_t bus, unsigned depth)
 		return;
 	}
 	bus_seen[bus / 8] |= 1u << (bus % 8);
-	if (acpi.mcfg_base && !pci_cfg_has_ecam(bus))
+	if (use_ecam && !pci_cfg_has_ecam(bus))
 		pr_warn("pci: bus %02x is outside the MCFG range, using "
 			"port I/O\n", bus);
 	for (uint8_t dev = 0; dev < 32; dev++)
@@ -206,14 +211,19 @@ static void scan_bus(uint8_t bus, unsigned depth)
 
 void pci_init(void)
 {
+	const char *opt = cmdline_get("pci");
 	unsigned n = 0;
 
-	if (acpi.mcfg_base)
+	if (opt && !strcmp(opt, "nommconf"))
+		pci_cfg_disable_ecam();
+	use_ecam = acpi.mcfg_base && !(opt && !strcmp(opt, "nommconf"));
+	if (use_ecam)
 		pr_info("pci: ECAM at %#llx for buses %02x-%02x\n",
 			(unsigned long long)acpi.mcfg_base,
 			acpi.mcfg_bus_start, acpi.mcfg_bus_end);
 	else
-		pr_info("pci: no MCFG, configuration mechanism #1\n");
+		pr_info("pci: %s, configuration mechanism #1\n",
+			acpi.mcfg_base ? "pci=nommconf" : "no MCFG");
 	scan_bus(0, 0);
 	for (struct pci_dev *d = pci_list; d; d = d->next)
 		n++;

@@ -19,11 +19,17 @@ static volatile uint8_t *ecam_bus[256];
 /* Mechanism #1 is two accesses to shared ports: they must not interleave. */
 static struct spinlock port_lock = SPINLOCK_INIT("pci_port");
 static struct spinlock map_lock = SPINLOCK_INIT("pci_ecam");
+static bool ecam_disabled;
 
 bool pci_cfg_has_ecam(uint8_t bus)
 {
-	return acpi.mcfg_base && bus >= acpi.mcfg_bus_start &&
-	       bus <= acpi.mcfg_bus_end;
+	return acpi.mcfg_base && !ecam_disabled &&
+	       bus >= acpi.mcfg_bus_start && bus <= acpi.mcfg_bus_end;
+}
+
+void pci_cfg_disable_ecam(void)
+{
+	ecam_disabled = true;
 }
 
 /*

@@ -19,5 +19,7 @@ void pci_cfg_write(uint8_t bus, uint8_t dev, uint8_t fn, uint16_t off,
 		   unsigned width, uint32_t v);
 /* Does ECAM cover this bus? */
 bool pci_cfg_has_ecam(uint8_t bus);
+/* Use mechanism #1 only (pci=nommconf, as on Linux); before any access. */
+void pci_cfg_disable_ecam(void);
 
 #endif

@@ -79,6 +79,7 @@ static const struct {
 	const char *name;
 } class_names[] = {
 	{ 0x00, 0x01, ANY, "VGA compatible" },
+	{ 0x00, ANY, ANY, "Unclassified" },
 	{ 0x01, 0x00, ANY, "SCSI" },
 	{ 0x01, 0x01, ANY, "IDE" },
 	{ 0x01, 0x05, ANY, "ATA" },
