@@ -152,7 +152,8 @@ static void scan_bridge(const struct pci_dev *d, unsigned depth)
 
 	if (sec == 0 || sec <= d->bus) {
 		pr_warn("pci 0000:%02x:%02x.%x: bridge to bus %02x not "
-			"followed\n", d->bus, d->dev, d->fn, sec);
+			"followed\n",
+			d->bus, d->dev, d->fn, sec);
 		return;
 	}
 	if (depth >= MAX_BRIDGE_DEPTH) {
@@ -204,7 +205,8 @@ static void scan_bus(uint8_t bus, unsigned depth)
 	bus_seen[bus / 8] |= 1u << (bus % 8);
 	if (use_ecam && !pci_cfg_has_ecam(bus))
 		pr_warn("pci: bus %02x is outside the MCFG range, using "
-			"port I/O\n", bus);
+			"port I/O\n",
+			bus);
 	for (uint8_t dev = 0; dev < 32; dev++)
 		scan_slot(bus, dev, depth);
 }
@@ -219,8 +221,8 @@ void pci_init(void)
 	use_ecam = acpi.mcfg_base && !(opt && !strcmp(opt, "nommconf"));
 	if (use_ecam)
 		pr_info("pci: ECAM at %#llx for buses %02x-%02x\n",
-			(unsigned long long)acpi.mcfg_base,
-			acpi.mcfg_bus_start, acpi.mcfg_bus_end);
+			(unsigned long long)acpi.mcfg_base, acpi.mcfg_bus_start,
+			acpi.mcfg_bus_end);
 	else
 		pr_info("pci: %s, configuration mechanism #1\n",
 			acpi.mcfg_base ? "pci=nommconf" : "no MCFG");
@@ -238,8 +240,7 @@ struct pci_dev *pci_first(void)
 struct pci_dev *pci_find_class(uint8_t class, uint16_t subclass,
 			       struct pci_dev *prev)
 {
-	for (struct pci_dev *d = prev ? prev->next : pci_list; d;
-	     d = d->next)
+	for (struct pci_dev *d = prev ? prev->next : pci_list; d; d = d->next)
 		if (d->class == class &&
 		    (subclass == PCI_ANY_SUBCLASS || d->subclass == subclass))
 			return d;

@@ -74,7 +74,7 @@ struct pci_dev {
 	uint8_t bus, dev, fn;
 	uint16_t vendor, device;
 	uint8_t class, subclass, prog_if, revision;
-	uint8_t header_type; /* without PCI_HEADER_MULTIFUNC */
+	uint8_t header_type;		   /* without PCI_HEADER_MULTIFUNC */
 	uint16_t subsys_vendor, subsys_id; /* 0 for bridges */
 	uint8_t irq_line, irq_pin;
 	uint8_t secondary_bus; /* bridges only */

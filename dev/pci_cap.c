@@ -11,7 +11,7 @@
 #define MSI_CTRL_64BIT 0x0080
 #define MSI_CTRL_MASKABLE 0x0100
 #define MSI_ADDR_LO 0x04
-#define MSI_ADDR_HI 0x08     /* 64-bit capable only */
+#define MSI_ADDR_HI 0x08 /* 64-bit capable only */
 #define MSI_DATA_32 0x08
 #define MSI_DATA_64 0x0c
 #define MSI_MASK_32 0x0c
@@ -58,7 +58,7 @@ uint8_t pci_find_capability(const struct pci_dev *d, uint8_t cap_id)
 	if (!(pci_read16(d, PCI_STATUS) & PCI_STATUS_CAP_LIST))
 		return 0;
 	ptr = pci_read8(d, d->header_type == PCI_HEADER_CARDBUS ? 0x14 :
-								 PCI_CAP_PTR);
+								  PCI_CAP_PTR);
 	for (unsigned i = 0; i < MAX_CAPS; i++) {
 		ptr &= 0xfc;
 		if (ptr < 0x40) /* inside the header: end or garbage */

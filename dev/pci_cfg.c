@@ -23,8 +23,8 @@ static bool ecam_disabled;
 
 bool pci_cfg_has_ecam(uint8_t bus)
 {
-	return acpi.mcfg_base && !ecam_disabled &&
-	       bus >= acpi.mcfg_bus_start && bus <= acpi.mcfg_bus_end;
+	return acpi.mcfg_base && !ecam_disabled && bus >= acpi.mcfg_bus_start &&
+	       bus <= acpi.mcfg_bus_end;
 }
 
 void pci_cfg_disable_ecam(void)
@@ -99,11 +99,11 @@ static void ecam_write(volatile void *p, unsigned width, uint32_t v)
 	}
 }
 
-static uint32_t port_address(uint8_t bus, uint8_t dev, uint8_t fn,
-			     uint16_t off)
+static uint32_t port_address(uint8_t bus, uint8_t dev, uint8_t fn, uint16_t off)
 {
-	return CONFIG_ENABLE | (uint32_t)bus << 16 | (uint32_t)(dev & 31) << 11 |
-	       (uint32_t)(fn & 7) << 8 | (off & 0xfc);
+	return CONFIG_ENABLE | (uint32_t)bus << 16 |
+	       (uint32_t)(dev & 31) << 11 | (uint32_t)(fn & 7) << 8 |
+	       (off & 0xfc);
 }
 
 static uint32_t port_read(uint8_t bus, uint8_t dev, uint8_t fn, uint16_t off,

@@ -13,8 +13,7 @@
 
 bool pci_bar_is_64(uint32_t val)
 {
-	return !(val & BAR_IO) &&
-	       (val & BAR_MEM_TYPE_MASK) == BAR_MEM_TYPE_64;
+	return !(val & BAR_IO) && (val & BAR_MEM_TYPE_MASK) == BAR_MEM_TYPE_64;
 }
 
 /*

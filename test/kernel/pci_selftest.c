@@ -4,10 +4,10 @@
 #include "kernel/acpi.h"
 #include "kernel/kernel.h"
 
-#define FAIL(...)                                                   \
-	do {                                                        \
-		pr_err("  " __VA_ARGS__);                           \
-		return 1;                                           \
+#define FAIL(...)                         \
+	do {                              \
+		pr_err("  " __VA_ARGS__); \
+		return 1;                 \
 	} while (0)
 
 /* The fixed q35 functions: MCH host bridge, ICH9 LPC and AHCI. */
@@ -43,13 +43,38 @@ SELFTEST(pci_q35_devices)
 	return 0;
 }
 
-/* ECAM and mechanism #1 must see the same registers on bus 0. */
+/* Does the register read the same through ECAM and mechanism #1? */
+static bool same_both_ways(const struct pci_dev *d, uint16_t off,
+			   unsigned width)
+{
+	uint32_t e =
+		pci_cfg_read(PCI_VIA_ECAM, d->bus, d->dev, d->fn, off, width);
+	uint32_t p =
+		pci_cfg_read(PCI_VIA_PORT, d->bus, d->dev, d->fn, off, width);
+
+	if (e != p)
+		pr_err("  %02x:%02x.%x reg %#x/%u: ECAM %#x, port %#x\n",
+		       d->bus, d->dev, d->fn, off, width, e, p);
+	return e == p;
+}
+
+/* ECAM and mechanism #1 must see the same registers on every function,
+ * in dwords and in narrower reads. */
 SELFTEST(pci_ecam_vs_port)
 {
-	static const uint16_t regs[] = { PCI_VENDOR_ID, PCI_REVISION_ID,
-					 PCI_HEADER_TYPE & ~3, PCI_BAR0 + 5 * 4,
-					 PCI_SUBSYS_VENDOR_ID,
-					 PCI_INTERRUPT_LINE };
+	static const struct {
+		uint16_t off;
+		unsigned width;
+	} regs[] = {
+		{ PCI_VENDOR_ID, 4 },
+		{ PCI_REVISION_ID, 4 },
+		{ 0x0c, 4 },
+		{ PCI_BAR0 + 5 * 4, 4 },
+		{ PCI_SUBSYS_VENDOR_ID, 4 },
+		{ PCI_INTERRUPT_LINE, 4 },
+		{ PCI_CLASS, 1 },
+		{ PCI_DEVICE_ID, 2 },
+	};
 	unsigned compared = 0;
 
 	if (!acpi.mcfg_base)
@@ -61,26 +86,10 @@ SELFTEST(pci_ecam_vs_port)
 	}
 	for (struct pci_dev *d = pci_first(); d; d = d->next) {
 		for (unsigned i = 0; i < ARRAY_SIZE(regs); i++) {
-			uint32_t e = pci_cfg_read(PCI_VIA_ECAM, d->bus, d->dev,
-						  d->fn, regs[i], 4);
-			uint32_t p = pci_cfg_read(PCI_VIA_PORT, d->bus, d->dev,
-						  d->fn, regs[i], 4);
-
-			if (e != p)
-				FAIL("%02x:%02x.%x reg %#x: ECAM %#x, port "
-				     "%#x\n", d->bus, d->dev, d->fn, regs[i],
-				     e, p);
+			if (!same_both_ways(d, regs[i].off, regs[i].width))
+				return 1;
 			compared++;
 		}
-		/* Narrow accesses too. */
-		if (pci_cfg_read(PCI_VIA_ECAM, d->bus, d->dev, d->fn, 0x0b, 1) !=
-		    pci_cfg_read(PCI_VIA_PORT, d->bus, d->dev, d->fn, 0x0b, 1))
-			FAIL("%02x:%02x.%x class byte differs\n", d->bus,
-			     d->dev, d->fn);
-		if (pci_cfg_read(PCI_VIA_ECAM, d->bus, d->dev, d->fn, 0x02, 2) !=
-		    pci_cfg_read(PCI_VIA_PORT, d->bus, d->dev, d->fn, 0x02, 2))
-			FAIL("%02x:%02x.%x device id differs\n", d->bus,
-			     d->dev, d->fn);
 	}
 	/* An empty slot reads all ones both ways. */
 	if (pci_cfg_read(PCI_VIA_PORT, 0, 0x1e, 7, 0, 4) != ~0u ||

@@ -37,7 +37,8 @@ TEST(pci_bar_mem64)
 	/* 64-bit prefetchable, 16 KiB, above 4 GiB. */
 	CHECK(pci_bar_is_64(0x0000000c));
 	CHECK_EQ(pci_bar_decode(&b, 0x0000000c, 0xffffc00c, 0x00000008,
-				0xffffffff), 2);
+				0xffffffff),
+		 2);
 	CHECK_EQ(b.type, PCI_BAR_MEM64);
 	CHECK_EQ(b.base, 0x800000000ULL);
 	CHECK_EQ(b.size, 0x4000);
@@ -51,7 +52,8 @@ TEST(pci_bar_mem64_huge)
 	/* 8 GiB: every low address bit reads back 0, the size is in the
 	 * upper half. */
 	CHECK_EQ(pci_bar_decode(&b, 0x0000000c, 0x0000000c, 0x00000040,
-				0xfffffffe), 2);
+				0xfffffffe),
+		 2);
 	CHECK_EQ(b.type, PCI_BAR_MEM64);
 	CHECK_EQ(b.base, 0x4000000000ULL);
 	CHECK_EQ(b.size, 0x200000000ULL);
