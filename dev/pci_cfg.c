@@ -43,7 +43,9 @@ static volatile uint8_t *ecam_window(uint8_t bus)
 	void *va;
 	bool irq;
 
-	if (w || !pci_cfg_has_ecam(bus))
+	if (!pci_cfg_has_ecam(bus))
+		return NULL;
+	if (w)
 		return w;
 	va = ioremap(acpi.mcfg_base + (uint64_t)bus * ECAM_BUS_SIZE,
 		     ECAM_BUS_SIZE, PTE_CACHE_UC);

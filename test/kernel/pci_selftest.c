@@ -159,3 +159,28 @@ SELFTEST(pci_bridges_followed)
 	}
 	return 0;
 }
+
+/* A bus outside the MCFG's range is reached through mechanism #1: make
+ * the range start at bus 1 for a moment and read the host bridge. */
+SELFTEST(pci_outside_mcfg_range)
+{
+	struct pci_dev *host = pci_find_slot(0, 0, 0);
+	uint8_t start = acpi.mcfg_bus_start;
+	uint32_t id, via_ecam;
+	bool has_ecam;
+
+	if (!host || !acpi.mcfg_base || start != 0)
+		FAIL("needs q35's MCFG starting at bus 0\n");
+	acpi.mcfg_bus_start = 1;
+	has_ecam = pci_cfg_has_ecam(0);
+	id = pci_read32(host, PCI_VENDOR_ID);
+	via_ecam = pci_cfg_read(PCI_VIA_ECAM, 0, 0, 0, PCI_VENDOR_ID, 4);
+	acpi.mcfg_bus_start = start;
+	if (has_ecam)
+		FAIL("bus 0 still counted as ECAM\n");
+	if (id != 0x29c08086)
+		FAIL("host bridge id %#x through the fallback\n", id);
+	if (via_ecam != ~0u)
+		FAIL("ECAM read outside the range gave %#x\n", via_ecam);
+	return 0;
+}
