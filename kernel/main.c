@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* kernel_main: bring-up order from the stub's hand-off to the first task. */
 #include "dev/dev.h"
+#include "dev/pci.h"
 #include "dev/tty.h"
 #include "kernel/acpi.h"
 #include "kernel/cpu.h"
@@ -89,6 +90,7 @@ __noreturn void kernel_main(uint64_t bi_phys)
 	sti();
 	syscall_init();
 	banner();
+	pci_init(); /* needs the MCFG and ioremap; before self-tests */
 	kbd_init(); /* needs interrupts for its IRQ; absence is fine */
 
 	if (cmdline_get("crashtest")) {
