@@ -103,12 +103,6 @@ static const struct file_ops devpts_dir_fops = {
 	.llseek = devpts_dir_llseek,
 };
 
-static bool devpts_drop_dentry(struct dentry *d)
-{
-	(void)d;
-	return true; /* ptys come and go: ask again next time */
-}
-
 static bool devpts_revalidate(struct dentry *d)
 {
 	uint32_t uid, gid;
@@ -119,17 +113,9 @@ static bool devpts_revalidate(struct dentry *d)
 	return pty_slave_info(n, &uid, &gid);
 }
 
-static int devpts_statfs(struct super_block *sb, struct statfs_info *st)
-{
-	(void)sb;
-	st->bsize = 4096;
-	st->namelen = NAME_MAX;
-	return 0;
-}
-
 static const struct super_ops devpts_super_ops = {
-	.statfs = devpts_statfs,
-	.drop_dentry = devpts_drop_dentry,
+	.statfs = simple_statfs,
+	.drop_dentry = always_drop_dentry,
 	.revalidate = devpts_revalidate,
 };
 

@@ -486,29 +486,15 @@ static const struct file_ops proc_file_fops = {
 
 /* ---- the file system ---- */
 
-static bool proc_drop_dentry(struct dentry *d)
-{
-	(void)d;
-	return true; /* regenerate on the next lookup */
-}
-
 static void proc_destroy_inode(struct inode *i)
 {
 	kfree(i->private);
 }
 
-static int proc_statfs(struct super_block *sb, struct statfs_info *st)
-{
-	(void)sb;
-	st->bsize = 4096;
-	st->namelen = NAME_MAX;
-	return 0;
-}
-
 static const struct super_ops proc_super_ops = {
 	.destroy_inode = proc_destroy_inode,
-	.statfs = proc_statfs,
-	.drop_dentry = proc_drop_dentry,
+	.statfs = simple_statfs,
+	.drop_dentry = always_drop_dentry,
 };
 
 static struct super_block *proc_mount(struct fs_type *type, const char *dev,

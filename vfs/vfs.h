@@ -336,6 +336,10 @@ int vfs_link(const char *oldpath, const char *newpath);
 
 void fs_type_register(struct fs_type *t);
 struct fs_type *fs_type_find(const char *name);
+/* For file systems that store nothing (procfs, devpts): statfs reports
+ * only the block size and name length; unused dentries are dropped. */
+int simple_statfs(struct super_block *sb, struct statfs_info *st);
+bool always_drop_dentry(struct dentry *d);
 struct super_block *super_alloc(struct fs_type *type,
 				const struct super_ops *ops, uint64_t magic);
 /* The mount on top of (mnt, d), or NULL. */
