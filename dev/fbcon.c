@@ -91,9 +91,31 @@ static void flush_maybe(void)
 		flush();
 }
 
+/* The cursor blinks as Linux's does (fbcon's 200 ms), and stays on
+ * while output arrives. */
+#define BLINK_NS (200 * 1000 * 1000ULL)
+static uint64_t next_blink;
+
+static void keep_cursor_on(void)
+{
+	fbc.draw.blink_off = false;
+	next_blink = time_ns() + BLINK_NS;
+}
+
 static void fbcon_tick(struct trap_frame *tf)
 {
+	bool blink = time_ns() >= READ_ONCE(next_blink);
+
 	(void)tf;
+	if (blink && fbc.active && spin_trylock(&fbcon_lock)) {
+		WRITE_ONCE(fbcon_owner, (int)this_cpu()->id);
+		fbc.draw.blink_off = !fbc.draw.blink_off;
+		next_blink = time_ns() + BLINK_NS;
+		flush(); /* with nothing dirty, only the cursor cell */
+		WRITE_ONCE(fbcon_owner, -1);
+		spin_unlock(&fbcon_lock);
+		return;
+	}
 	if (!READ_ONCE(fbc.pending) || time_ns() < READ_ONCE(fbc.next_flush))
 		return;
 	/* Interrupts are off here; a busy lock means a writer will flush. */
@@ -141,8 +163,10 @@ void fbcon_write_vt(unsigned vt, const char *s, size_t n)
 	if (!fbc.active || vt >= FBCON_VTS || !fbcon_lock_acquire(&irq))
 		return;
 	vt_write(&fbc.vts[vt], s, n);
-	if (vt == fbc.fg)
+	if (vt == fbc.fg) {
+		keep_cursor_on();
 		flush_maybe();
+	}
 	fbcon_lock_release(irq);
 }
 

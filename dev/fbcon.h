@@ -26,6 +26,7 @@ struct fbcon_draw {
 	struct vt_cell *shadow; /* cols * rows: what the screen shows */
 	unsigned dirty_top, dirty_bottom; /* rows [top, bottom) to compare */
 	unsigned cur_x, cur_y;		  /* where the cursor was drawn */
+	bool blink_off; /* the cursor's blink phase: hidden for now */
 };
 
 /* Linux's default console palette (drivers/tty/vt/vt.c), ANSI order. */

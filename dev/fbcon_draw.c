@@ -113,7 +113,8 @@ static void update(struct fbcon_draw *d, struct vt *vt, unsigned x, unsigned y)
 	struct vt_cell *shadow = &d->shadow[(size_t)y * d->cols + x];
 
 	want.unused = 0;
-	if (vt->cursor_visible && x == vt->cur.x && y == vt->cur.y)
+	if (vt->cursor_visible && !d->blink_off && x == vt->cur.x &&
+	    y == vt->cur.y)
 		want.attr |= FBCON_SHADOW_CURSOR;
 	if (same(&want, shadow))
 		return;

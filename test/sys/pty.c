@@ -140,6 +140,13 @@ TEST(nonblocking_master)
 	CHECK_EQ(fcntl(m, F_SETFL, O_NONBLOCK), 0);
 	CHECK_ERR(read(m, buf, sizeof(buf)), EAGAIN);
 	CHECK_EQ(write(s, "xy", 2), 2);
+	/* Linux hands slave output to the master from a work queue: wait
+	 * until it is there. */
+	{
+		struct pollfd pf = { .fd = m, .events = POLLIN };
+
+		CHECK_EQ(poll(&pf, 1, 1000), 1);
+	}
 	CHECK_EQ(ioctl(m, FIONREAD, &n), 0);
 	CHECK_EQ(n, 2);
 	CHECK_EQ(read(m, buf, sizeof(buf)), 2);
