@@ -267,3 +267,108 @@ TEST(shell_on_pty)
 	CHECK(WIFEXITED(status));
 	CHECK_EQ(WEXITSTATUS(status), 5);
 }
+
+/* A session on the slave: a background group that reads gets SIGTTIN, one
+ * that writes with TOSTOP gets SIGTTOU; ^Z stops the foreground group and
+ * wait reports it; ^D ends a read. */
+TEST(job_control_on_pty)
+{
+	char name[64];
+	int s, m = open_pair(&s, name, sizeof(name)), p[2], status;
+	pid_t leader;
+	char c;
+
+	CHECK_EQ(pipe(p), 0);
+	leader = fork();
+	if (leader == 0) {
+		pid_t bg, fg;
+		int fd, st;
+		struct termios t;
+
+		alarm(10);
+		setsid();
+		fd = open(name, O_RDWR);
+		if (fd < 0)
+			_exit(2);
+		/* A background group reading: SIGTTIN stops it. */
+		bg = fork();
+		if (bg == 0) {
+			setpgid(0, 0);
+			read(fd, &c, 1);
+			_exit(0);
+		}
+		setpgid(bg, bg);
+		if (waitpid(bg, &st, WUNTRACED) != bg || !WIFSTOPPED(st) ||
+		    WSTOPSIG(st) != SIGTTIN)
+			_exit(3);
+		kill(bg, SIGKILL);
+		waitpid(bg, &st, 0);
+		/* TOSTOP: a background write stops with SIGTTOU. */
+		tcgetattr(fd, &t);
+		t.c_lflag |= TOSTOP;
+		tcsetattr(fd, TCSANOW, &t);
+		bg = fork();
+		if (bg == 0) {
+			setpgid(0, 0);
+			write(fd, "x", 1);
+			_exit(0);
+		}
+		setpgid(bg, bg);
+		if (waitpid(bg, &st, WUNTRACED) != bg || !WIFSTOPPED(st) ||
+		    WSTOPSIG(st) != SIGTTOU)
+			_exit(4);
+		kill(bg, SIGKILL);
+		waitpid(bg, &st, 0);
+		/* A foreground child: ^Z from the master stops it. */
+		fg = fork();
+		if (fg == 0) {
+			setpgid(0, 0);
+			while (tcgetpgrp(fd) != getpid())
+				usleep(1000); /* the leader gives it the tty */
+			write(p[1], "f", 1);
+			for (;;)
+				pause();
+		}
+		setpgid(fg, fg);
+		tcsetpgrp(fd, fg);
+		if (waitpid(fg, &st, WUNTRACED) != fg || !WIFSTOPPED(st) ||
+		    WSTOPSIG(st) != SIGTSTP)
+			_exit(5);
+		/* Taking the terminal back from the background: SIGTTOU
+		 * must be ignored for that, as shells do. */
+		signal(SIGTTOU, SIG_IGN);
+		tcsetpgrp(fd, getpgrp());
+		kill(fg, SIGKILL);
+		waitpid(fg, &st, 0);
+		/* ^D at the start of a line: read returns 0. */
+		write(p[1], "d", 1);
+		_exit(read(fd, &c, 1) == 0 ? 0 : 6);
+	}
+	close(p[1]);
+	if (read(p[0], &c, 1) != 1) {
+		waitpid(leader, &status, 0);
+		printf("    the session leader ended early: status %#x\n", status);
+		CHECK(0);
+	}
+	CHECK_EQ(c, 'f');
+	usleep(100000);
+	CHECK_EQ(write(m, "\032", 1), 1); /* ^Z */
+	CHECK_EQ(read(p[0], &c, 1), 1);
+	CHECK_EQ(c, 'd');
+	usleep(100000);
+	CHECK_EQ(write(m, "\004", 1), 1); /* ^D */
+	CHECK_EQ(waitpid(leader, &status, 0), leader);
+	CHECK(WIFEXITED(status));
+	CHECK_EQ(WEXITSTATUS(status), 0);
+}
+
+/* ECHOCTL shows control characters as ^X; ISIG ones still signal. */
+TEST(echoctl)
+{
+	char name[64];
+	int s, m = open_pair(&s, name, sizeof(name));
+
+	CHECK_EQ(write(m, "a\001b\n", 4), 4);
+	expect_read(m, "a^Ab\r\n");
+	(void)s;
+}
