@@ -127,27 +127,30 @@ static const struct chardef chars[KEYMAP_NR_KEYS] = {
 };
 
 static const char letters[KEYMAP_NR_KEYS] = {
-	[16] = 'q', [17] = 'w', [18] = 'e', [19] = 'r', [20] = 't',
-	[21] = 'y', [22] = 'u', [23] = 'i', [24] = 'o', [25] = 'p',
-	[30] = 'a', [31] = 's', [32] = 'd', [33] = 'f', [34] = 'g',
-	[35] = 'h', [36] = 'j', [37] = 'k', [38] = 'l', [44] = 'z',
-	[45] = 'x', [46] = 'c', [47] = 'v', [48] = 'b', [49] = 'n',
-	[50] = 'm',
+	[16] = 'q', [17] = 'w', [18] = 'e', [19] = 'r', [20] = 't', [21] = 'y',
+	[22] = 'u', [23] = 'i', [24] = 'o', [25] = 'p', [30] = 'a', [31] = 's',
+	[32] = 'd', [33] = 'f', [34] = 'g', [35] = 'h', [36] = 'j', [37] = 'k',
+	[38] = 'l', [44] = 'z', [45] = 'x', [46] = 'c', [47] = 'v', [48] = 'b',
+	[49] = 'n', [50] = 'm',
 };
 
 /* The keypad: the character each key sends with Num Lock on. */
 static const char pad_chars[KEYMAP_NR_KEYS] = {
-	[71] = '7', [72] = '8', [73] = '9', [74] = '-', [75] = '4',
-	[76] = '5', [77] = '6', [78] = '+', [79] = '1', [80] = '2',
-	[81] = '3', [82] = '0', [KC_KPDOT] = '.', [KC_KPASTERISK] = '*',
+	[71] = '7',	     [72] = '8',
+	[73] = '9',	     [74] = '-',
+	[75] = '4',	     [76] = '5',
+	[77] = '6',	     [78] = '+',
+	[79] = '1',	     [80] = '2',
+	[81] = '3',	     [82] = '0',
+	[KC_KPDOT] = '.',    [KC_KPASTERISK] = '*',
 	[KC_KPENTER] = '\r', [KC_KPSLASH] = '/',
 };
 
 /* Function key strings (defkeymap's "string Fn" lines): F1-F5 are the
  * Linux console's own ESC [ [ A-E, F6 on the VT220 numbers. */
 static const uint8_t fn_numbers[21] = {
-	0, 0, 0, 0, 0, 0, 17, 18, 19, 20, 21, 23, 24, 25, 26, 28, 29, 31, 32,
-	33, 34,
+	0,  0,	0,  0,	0,  0,	17, 18, 19, 20, 21,
+	23, 24, 25, 26, 28, 29, 31, 32, 33, 34,
 };
 
 static bool key_is_down(const struct keymap *km, unsigned kc)
@@ -160,7 +163,7 @@ static void key_set_down(struct keymap *km, unsigned kc, bool down)
 	if (down)
 		km->down[kc / 8] |= (uint8_t)(1u << (kc % 8));
 	else
-		km->down[kc / 8] &= (uint8_t)~(1u << (kc % 8));
+		km->down[kc / 8] &= (uint8_t) ~(1u << (kc % 8));
 }
 
 static unsigned modifiers(const struct keymap *km)
@@ -180,9 +183,8 @@ static unsigned modifiers(const struct keymap *km)
 
 static bool is_modifier(unsigned kc)
 {
-	return kc == KC_LEFTSHIFT || kc == KC_RIGHTSHIFT ||
-	       kc == KC_LEFTCTRL || kc == KC_RIGHTCTRL || kc == KC_LEFTALT ||
-	       kc == KC_RIGHTALT;
+	return kc == KC_LEFTSHIFT || kc == KC_RIGHTSHIFT || kc == KC_LEFTCTRL ||
+	       kc == KC_RIGHTCTRL || kc == KC_LEFTALT || kc == KC_RIGHTALT;
 }
 
 /* The default keymap defines maps 0-2, 4, 5, 8 and 12 ("keymaps
@@ -276,10 +278,13 @@ static void do_char(const struct chardef *d, unsigned m,
 		    struct keymap_event *ev)
 {
 	const short by_map[13] = {
-		[0] = d->plain,	       [M_SHIFT] = d->shift,
-		[M_ALTGR] = d->altgr,  [M_CTRL] = d->ctrl,
+		[0] = d->plain,
+		[M_SHIFT] = d->shift,
+		[M_ALTGR] = d->altgr,
+		[M_CTRL] = d->ctrl,
 		[M_CTRL | M_SHIFT] = d->sctrl,
-		[M_ALT] = d->alt,      [M_CTRL | M_ALT] = d->ctrlalt,
+		[M_ALT] = d->alt,
+		[M_CTRL | M_ALT] = d->ctrlalt,
 	};
 
 	if (by_map[m] != NO)
@@ -379,8 +384,9 @@ static void do_cursor(struct keymap *km, unsigned kc, unsigned m,
 static void pad_as_edit(struct keymap *km, char c, struct keymap_event *ev)
 {
 	static const uint8_t edit_of[10] = { 2, 4, 0, 6, 0, 0, 0, 1, 0, 5 };
-	static const char cur_of[10] = { 0, 0, 'B', 0, 'D', 'G', 'C', 0,
-					 'A', 0 };
+	static const char cur_of[10] = {
+		0, 0, 'B', 0, 'D', 'G', 'C', 0, 'A', 0
+	};
 
 	if (c == '.')
 		put_tilde(ev, 3);
@@ -481,8 +487,7 @@ static void key_press(struct keymap *km, unsigned kc, unsigned m, bool repeat,
 		do_cursor(km, kc, m, ev);
 	else if (edit_number(kc))
 		do_edit(kc, m, ev);
-	else if (kc == KC_CAPSLOCK || kc == KC_NUMLOCK ||
-		 kc == KC_SCROLLLOCK)
+	else if (kc == KC_CAPSLOCK || kc == KC_NUMLOCK || kc == KC_SCROLLLOCK)
 		do_lock(km, kc, m, repeat, ev);
 	else if (kc == KC_PAUSE)
 		put(ev, "\033[P", 3);

@@ -14,14 +14,14 @@
 /* What a key does besides sending bytes (KBD_NONE: nothing). */
 enum kbd_action {
 	KBD_NONE,
-	KBD_CONSOLE,	     /* switch to console n (1-based) */
-	KBD_CONSOLE_PREV,    /* Alt+Left */
-	KBD_CONSOLE_NEXT,    /* Alt+Right */
-	KBD_SCROLL_BACK,     /* Shift+PgUp */
-	KBD_SCROLL_FORWARD,  /* Shift+PgDn */
-	KBD_HOLD,	     /* Scroll Lock: stop/start tty output */
-	KBD_BREAK,	     /* Ctrl+Break */
-	KBD_REBOOT,	     /* Ctrl+Alt+Del */
+	KBD_CONSOLE,	    /* switch to console n (1-based) */
+	KBD_CONSOLE_PREV,   /* Alt+Left */
+	KBD_CONSOLE_NEXT,   /* Alt+Right */
+	KBD_SCROLL_BACK,    /* Shift+PgUp */
+	KBD_SCROLL_FORWARD, /* Shift+PgDn */
+	KBD_HOLD,	    /* Scroll Lock: stop/start tty output */
+	KBD_BREAK,	    /* Ctrl+Break */
+	KBD_REBOOT,	    /* Ctrl+Alt+Del */
 };
 
 /* PS/2 "set LEDs" bits (IBM PS/2 Technical Reference, command 0xED). */
@@ -34,13 +34,13 @@ enum kbd_action {
 #define KC_PAUSE 119
 
 struct keymap {
-	uint8_t prefix;	  /* 0, 0xe0 or 0xe1: the sequence in progress */
-	uint8_t e1_seen;  /* bytes seen after 0xe1 */
+	uint8_t prefix;	 /* 0, 0xe0 or 0xe1: the sequence in progress */
+	uint8_t e1_seen; /* bytes seen after 0xe1 */
 	uint8_t down[KEYMAP_NR_KEYS / 8]; /* keys held, by keycode */
-	uint8_t leds;	  /* KEYMAP_LED_* */
-	bool app_cursor;  /* DECCKM: cursor keys send ESC O x */
-	bool app_keypad;  /* DECKPAM: keypad sends ESC O x */
-	int ascii;	  /* Alt+keypad digits so far, -1 if none */
+	uint8_t leds;			  /* KEYMAP_LED_* */
+	bool app_cursor;		  /* DECCKM: cursor keys send ESC O x */
+	bool app_keypad;		  /* DECKPAM: keypad sends ESC O x */
+	int ascii; /* Alt+keypad digits so far, -1 if none */
 };
 
 /* One key's result: up to 8 bytes and/or an action with its argument. */

@@ -128,7 +128,8 @@ static ssize_t read_loop(struct tty *tty, char *kbuf, uaddr_t ubuf, size_t n,
 	unsigned vmin = canon ? 1 : tty->termios.c_cc[VMIN];
 	unsigned vtime = canon ? 0 : tty->termios.c_cc[VTIME];
 	uint64_t deadline = (!canon && vmin == 0 && vtime) ?
-				    time_ns() + vtime * 100000000ULL : 0;
+				    time_ns() + vtime * 100000000ULL :
+				    0;
 	size_t done = 0;
 	int err;
 
@@ -144,7 +145,8 @@ static ssize_t read_loop(struct tty *tty, char *kbuf, uaddr_t ubuf, size_t n,
 				return done ? (ssize_t)done : -EFAULT;
 			done += k;
 			/* A canonical read returns one line (or EOF). */
-			if (canon || done == n || raw_read_done(done, vmin, vtime))
+			if (canon || done == n ||
+			    raw_read_done(done, vmin, vtime))
 				return done;
 			if (vtime) /* the inter-byte timer restarts */
 				deadline = time_ns() + vtime * 100000000ULL;

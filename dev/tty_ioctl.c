@@ -45,10 +45,9 @@ static void set_termios(struct tty *tty, const struct linux_termios *new,
 /* The speed fields of termios2 follow the CBAUD bits. */
 static uint32_t baud_of(uint32_t cflag)
 {
-	static const uint32_t rates[] = { 0,	50,    75,    110,   134,
-					  150,	200,   300,   600,   1200,
-					  1800, 2400,  4800,  9600,  19200,
-					  38400 };
+	static const uint32_t rates[] = { 0,	50,   75,    110,  134,	 150,
+					  200,	300,  600,   1200, 1800, 2400,
+					  4800, 9600, 19200, 38400 };
 	uint32_t b = cflag & CBAUD;
 
 	if (b < 16)
@@ -126,8 +125,8 @@ long tty_ioctl_termios(struct tty *tty, unsigned cmd, uaddr_t arg)
 			break;
 		case TCIOFF:
 		case TCION: {
-			char c = tty->termios.c_cc[arg == TCIOFF ? VSTOP
-								 : VSTART];
+			char c = tty->termios
+					 .c_cc[arg == TCIOFF ? VSTOP : VSTART];
 			tty->driver->write(tty, &c, 1);
 			break;
 		}

@@ -71,7 +71,7 @@ struct vt {
 	bool g_graphics[2];
 	unsigned char g_select; /* set by the intermediate byte of ESC ( */
 	bool shift_out;
-	bool autowrap;	      /* DECAWM, ?7 */
+	bool autowrap; /* DECAWM, ?7 */
 
 	/* The parser (vt_parse.c). */
 	unsigned state;

@@ -72,7 +72,8 @@ static void exception(struct trap_frame *tf)
 		/* A user copy that faulted on the user side is the caller's
 		 * bad pointer; anything else is worth a line in the log. */
 		if (tf->vector != 14 || addr >= USER_ADDR_END)
-			pr_warn("trap: user copy at %#llx fixed up: vector %llu "
+			pr_warn("trap: user copy at %#llx fixed up: vector "
+				"%llu "
 				"address %#llx error %#llx (err %d)\n",
 				(unsigned long long)tf->rip,
 				(unsigned long long)tf->vector,
@@ -85,8 +86,9 @@ static void exception(struct trap_frame *tf)
 	 * that stack and becomes a double fault (on its own IST stack). */
 	if (tf->vector == 8 && read_cr2() >= VMALLOC_START &&
 	    read_cr2() < VMALLOC_END && tf->rsp - read_cr2() <= PAGE_SIZE)
-		panic_with_frame(tf, "kernel stack overflow (double fault) at "
-				     "%#llx",
+		panic_with_frame(tf,
+				 "kernel stack overflow (double fault) at "
+				 "%#llx",
 				 (unsigned long long)read_cr2());
 	if (tf->vector == 14)
 		panic_with_frame(tf, "%s at %#llx (error %#llx)",

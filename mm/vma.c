@@ -492,7 +492,8 @@ size_t mm_read_foreign(struct mm *mm, uint64_t addr, void *buf, size_t len)
 	while (done < len) {
 		uint64_t va = addr + done;
 		uint64_t *pte = va < USER_ADDR_END ?
-					pt_walk(mm->pml4, ALIGN_DOWN(va, PAGE_SIZE),
+					pt_walk(mm->pml4,
+						ALIGN_DOWN(va, PAGE_SIZE),
 						false) :
 					NULL;
 		size_t k = MIN(len - done, PAGE_SIZE - va % PAGE_SIZE);

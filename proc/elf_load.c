@@ -14,8 +14,8 @@
 #define ELF_ET_DYN_BASE 0x555555554000ULL
 #define STACK_TOP USER_ADDR_END
 #define STACK_INITIAL (128 * 1024)
-#define STACK_RND_BITS 22 /* pages: up to 16 GiB, as Linux */
-#define MMAP_RND_BITS 28  /* pages: up to 1 TiB, Linux's default */
+#define STACK_RND_BITS 22  /* pages: up to 16 GiB, as Linux */
+#define MMAP_RND_BITS 28   /* pages: up to 1 TiB, Linux's default */
 #define BRK_RND_PAGES 8192 /* 32 MiB */
 #define MMAP_GAP_MIN (128ULL << 20)
 
@@ -64,8 +64,8 @@ static int open_interp(struct exec_image *img, const struct elf64_phdr *ph)
 	if (!path)
 		return -ENOMEM;
 	n = kernel_read(img->file, path, ph->p_filesz, ph->p_offset);
-	err = n != (ssize_t)ph->p_filesz || path[ph->p_filesz - 1] ? -ENOEXEC
-								    : 0;
+	err = n != (ssize_t)ph->p_filesz || path[ph->p_filesz - 1] ? -ENOEXEC :
+								     0;
 	if (!err) {
 		img->interp = vfs_open_exec(path);
 		if (IS_ERR(img->interp)) {
@@ -131,8 +131,8 @@ static uint32_t segment_prot(uint32_t flags)
 
 struct loaded {
 	uint64_t bias;
-	uint64_t end;	    /* highest mapped address, page aligned */
-	uint64_t phdr_addr; /* where the program headers are in memory */
+	uint64_t end;	     /* highest mapped address, page aligned */
+	uint64_t phdr_addr;  /* where the program headers are in memory */
 	uint64_t bss[16][2]; /* [start, end) to zero after mapping */
 	unsigned nbss;
 };
@@ -164,8 +164,9 @@ static int map_segments(struct mm *mm, struct file *f,
 				       (eh->e_phoff - ph->p_offset);
 		if (ph->p_filesz) {
 			err = vma_map(mm, start, mapped - start, prot, 0, f,
-				      NULL, ALIGN_DOWN(ph->p_offset, PAGE_SIZE) /
-						    PAGE_SIZE);
+				      NULL,
+				      ALIGN_DOWN(ph->p_offset, PAGE_SIZE) /
+					      PAGE_SIZE);
 			if (err)
 				return err;
 		} else {
@@ -250,10 +251,9 @@ int elf_map_program(struct exec_image *img, const struct exec_args *a,
 	for (unsigned i = 0; i < interp.nbss; i++)
 		clear_user(interp.bss[i][0],
 			   interp.bss[i][1] - interp.bss[i][0]);
-	*entry = img->interp ? interp.bias + img->interp_eh.e_entry
-			     : prog.bias + img->eh.e_entry;
-	return build_stack(mm, a, img, &prog, img->interp ? &interp : NULL,
-			   sp);
+	*entry = img->interp ? interp.bias + img->interp_eh.e_entry :
+			       prog.bias + img->eh.e_entry;
+	return build_stack(mm, a, img, &prog, img->interp ? &interp : NULL, sp);
 }
 
 static uint64_t cpu_hwcap(void)
@@ -266,8 +266,9 @@ static uint64_t cpu_hwcap(void)
 
 /* Fills the auxiliary vector; returns the number of entries used. */
 static unsigned fill_auxv(uint64_t *v, const struct exec_image *img,
-			  const struct loaded *prog, const struct loaded *interp,
-			  uint64_t execfn, uint64_t random, uint64_t platform)
+			  const struct loaded *prog,
+			  const struct loaded *interp, uint64_t execfn,
+			  uint64_t random, uint64_t platform)
 {
 	const struct cred *c = &current->proc->cred;
 	unsigned n = 0;

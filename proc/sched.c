@@ -23,16 +23,16 @@ struct runqueue {
 };
 
 static struct runqueue runqueues[MAX_CPUS];
-uint64_t cpu_idle_ns; /* time the idle task ran: /proc/stat, uptime */
+uint64_t cpu_idle_ns;	     /* time the idle task ran: /proc/stat, uptime */
 static uint64_t load_avg[3]; /* fixed point, 11 bits (Linux's FSHIFT) */
 static struct task boot_idle_task;
 
 /* Linux's sched_prio_to_weight: each nice step is about 10% of CPU. */
 static const uint32_t nice_weight[40] = {
 	88761, 71755, 56483, 46273, 36291, 29154, 23254, 18705, 14949, 11916,
-	9548,  7620,  6100,  4904,  3906,  3121,  2501,  1991,  1586,  1277,
-	1024,  820,   655,   526,   423,   335,   272,   215,   172,   137,
-	110,   87,    70,    56,    45,    36,    29,    23,    18,    15,
+	9548,  7620,  6100,  4904,  3906,  3121,  2501,	 1991,	1586,  1277,
+	1024,  820,   655,   526,   423,   335,	  272,	 215,	172,   137,
+	110,   87,    70,    56,    45,	   36,	  29,	 23,	18,    15,
 };
 
 void switch_to(uint64_t *save_rsp, uint64_t load_rsp);
@@ -77,9 +77,10 @@ static struct task *pick_next(struct runqueue *rq)
 {
 	struct task *t, *best = NULL;
 
-	list_for_each_entry(t, &rq->tasks, run_link)
-		if (!best || (int64_t)(t->vruntime - best->vruntime) < 0)
-			best = t;
+	list_for_each_entry(
+		t, &rq->tasks,
+		run_link) if (!best || (int64_t)(t->vruntime - best->vruntime) <
+					       0) best = t;
 	if (!best)
 		return NULL;
 	dequeue(rq, best);
@@ -199,9 +200,8 @@ bool task_wake_state(struct task *t, int states)
 		if ((int64_t)(t->vruntime - floor) < 0)
 			t->vruntime = floor;
 		enqueue(rq, t);
-		if (curr == c->idle ||
-		    (int64_t)(curr->vruntime - t->vruntime) >
-			    (int64_t)WAKEUP_GRANULARITY_NS)
+		if (curr == c->idle || (int64_t)(curr->vruntime - t->vruntime) >
+					       (int64_t)WAKEUP_GRANULARITY_NS)
 			c->need_resched = true;
 	}
 	spin_unlock_irqrestore(&rq->lock, irq);
@@ -220,8 +220,8 @@ void sched_new_task(struct task *t, struct task *parent)
 	bool irq = spin_lock_irqsave(&rq->lock);
 
 	t->cpu = this_cpu()->id;
-	t->vruntime = parent ? MAX(parent->vruntime, rq->min_vruntime)
-			     : rq->min_vruntime;
+	t->vruntime = parent ? MAX(parent->vruntime, rq->min_vruntime) :
+			       rq->min_vruntime;
 	t->state = TASK_RUNNING;
 	enqueue(rq, t);
 	spin_unlock_irqrestore(&rq->lock, irq);
@@ -240,8 +240,8 @@ static void calc_load(struct runqueue *rq, struct task *curr)
 	next = jiffies + 5 * HZ;
 	active = (uint64_t)(rq->nr + (curr != this_cpu()->idle)) << 11;
 	for (int i = 0; i < 3; i++)
-		load_avg[i] = (load_avg[i] * exp[i] + active * (2048 - exp[i])) >>
-			      11;
+		load_avg[i] =
+			(load_avg[i] * exp[i] + active * (2048 - exp[i])) >> 11;
 }
 
 void sched_loadavg(uint64_t out[3])

@@ -12,21 +12,35 @@
 enum sig_default sig_default_action(int sig)
 {
 	switch (sig) {
-	case SIGQUIT: case SIGILL: case SIGTRAP: case SIGABRT: case SIGBUS:
-	case SIGFPE: case SIGSEGV: case SIGXCPU: case SIGXFSZ: case SIGSYS:
+	case SIGQUIT:
+	case SIGILL:
+	case SIGTRAP:
+	case SIGABRT:
+	case SIGBUS:
+	case SIGFPE:
+	case SIGSEGV:
+	case SIGXCPU:
+	case SIGXFSZ:
+	case SIGSYS:
 		return SIG_CORE;
-	case SIGCHLD: case SIGURG: case SIGWINCH:
+	case SIGCHLD:
+	case SIGURG:
+	case SIGWINCH:
 		return SIG_IGNORE;
 	case SIGCONT:
 		return SIG_CONT;
-	case SIGSTOP: case SIGTSTP: case SIGTTIN: case SIGTTOU:
+	case SIGSTOP:
+	case SIGTSTP:
+	case SIGTTIN:
+	case SIGTTOU:
 		return SIG_STOP;
 	}
 	return SIG_TERM;
 }
 
-#define STOP_SIGNALS \
-	(SIGMASK(SIGSTOP) | SIGMASK(SIGTSTP) | SIGMASK(SIGTTIN) | SIGMASK(SIGTTOU))
+#define STOP_SIGNALS                                              \
+	(SIGMASK(SIGSTOP) | SIGMASK(SIGTSTP) | SIGMASK(SIGTTIN) | \
+	 SIGMASK(SIGTTOU))
 #define UNBLOCKABLE (SIGMASK(SIGKILL) | SIGMASK(SIGSTOP))
 
 struct sighand *sighand_alloc(void)
@@ -109,7 +123,8 @@ static void flush_from(struct sigpending *pend, sigset_t mask)
 	struct sigqueue *q, *n;
 
 	pend->set &= ~mask;
-	list_for_each_entry_safe(q, n, &pend->queue, link) {
+	list_for_each_entry_safe(q, n, &pend->queue, link)
+	{
 		if (SIGMASK(q->info.si_signo) & mask) {
 			list_del(&q->link);
 			kfree(q);
@@ -190,7 +205,8 @@ static void wake_for(struct process *p, struct task *t, int sig)
 		task_wake_state(t, states);
 		return;
 	}
-	list_for_each_entry(t, &p->threads, thread_link) {
+	list_for_each_entry(t, &p->threads, thread_link)
+	{
 		if (sig == SIGKILL || !(t->blocked & SIGMASK(sig))) {
 			task_wake_state(t, states);
 			if (sig != SIGKILL)
@@ -266,7 +282,8 @@ int signal_send_pgrp(int pgid, int sig, const struct linux_siginfo *info)
  * held. Returns 0 when there is none. */
 int sig_dequeue(struct task *t, sigset_t mask, struct linux_siginfo *info)
 {
-	struct sigpending *sources[2] = { &t->pending, &t->proc->shared_pending };
+	struct sigpending *sources[2] = { &t->pending,
+					  &t->proc->shared_pending };
 
 	for (int s = 0; s < 2; s++) {
 		struct sigpending *pend = sources[s];
@@ -280,7 +297,8 @@ int sig_dequeue(struct task *t, sigset_t mask, struct linux_siginfo *info)
 		memset(info, 0, sizeof(*info));
 		info->si_signo = sig;
 		info->si_code = SI_KERNEL;
-		list_for_each_entry(q, &pend->queue, link) {
+		list_for_each_entry(q, &pend->queue, link)
+		{
 			if (q->info.si_signo == sig) {
 				*info = q->info;
 				list_del(&q->link);
@@ -289,9 +307,9 @@ int sig_dequeue(struct task *t, sigset_t mask, struct linux_siginfo *info)
 			}
 		}
 		/* A real-time signal stays pending while instances remain. */
-		list_for_each_entry(q, &pend->queue, link)
-			if (q->info.si_signo == sig)
-				return sig;
+		list_for_each_entry(q, &pend->queue,
+				    link) if (q->info.si_signo ==
+					      sig) return sig;
 		pend->set &= ~SIGMASK(sig);
 		return sig;
 	}

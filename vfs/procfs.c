@@ -227,8 +227,8 @@ static void collect_id(struct task *t, void *arg)
 
 	if (c->n == c->cap || t->state == TASK_DEAD)
 		return;
-	if (c->pid ? t->proc->pid == c->pid
-		   : (t->proc->leader == t && !t->proc->zombie &&
+	if (c->pid ? t->proc->pid == c->pid :
+		     (t->proc->leader == t && !t->proc->zombie &&
 		      t->proc->parent))
 		c->ids[c->n++] = c->pid ? t->tid : t->proc->pid;
 	else if (!c->pid && t->proc->leader == t && t->proc->pid == 1)
@@ -285,8 +285,7 @@ static int emit_ids(struct dir_context *ctx, int pid, int64_t base)
 	return 0;
 }
 
-static int emit_fds(struct dir_context *ctx, int pid, bool links,
-		    int64_t base)
+static int emit_fds(struct dir_context *ctx, int pid, bool links, int64_t base)
 {
 	struct process *p = proc_get_process(pid);
 	struct files_struct *fs;
@@ -445,8 +444,7 @@ static ssize_t proc_read(struct file *f, const struct iobuf *b, uint64_t *pos)
 	return n;
 }
 
-static ssize_t proc_write(struct file *f, const struct iobuf *b,
-			  uint64_t *pos)
+static ssize_t proc_write(struct file *f, const struct iobuf *b, uint64_t *pos)
 {
 	struct proc_node *n = f->inode->private;
 	char buf[512];
@@ -468,7 +466,8 @@ static int64_t proc_llseek(struct file *f, int64_t off, int whence)
 	struct proc_file *pf = f->private;
 	int64_t base = whence == SEEK_SET ? 0 :
 		       whence == SEEK_CUR ? (int64_t)f->pos :
-		       whence == SEEK_END ? (int64_t)pf->b.len : -1;
+		       whence == SEEK_END ? (int64_t)pf->b.len :
+					    -1;
 
 	if (base < 0 || base + off < 0)
 		return -EINVAL;
@@ -500,8 +499,8 @@ static const struct super_ops proc_super_ops = {
 static struct super_block *proc_mount(struct fs_type *type, const char *dev,
 				      unsigned flags, const char *opts)
 {
-	struct super_block *sb = super_alloc(type, &proc_super_ops,
-					     PROC_SUPER_MAGIC);
+	struct super_block *sb =
+		super_alloc(type, &proc_super_ops, PROC_SUPER_MAGIC);
 	struct proc_ctx none = { 0, 0, 0 };
 	struct inode *root;
 
@@ -523,5 +522,6 @@ static struct super_block *proc_mount(struct fs_type *type, const char *dev,
 	return sb;
 }
 
-struct fs_type procfs_type = { .name = "proc", .mount = proc_mount,
+struct fs_type procfs_type = { .name = "proc",
+			       .mount = proc_mount,
 			       .nodev = true };

@@ -17,16 +17,16 @@ void proc_printf(struct proc_buf *b, const char *fmt, ...)
 void proc_write_bytes(struct proc_buf *b, const void *data, size_t n);
 
 enum proc_kind {
-	PK_DIR,	     /* a static directory (children in the table) */
-	PK_FILE,     /* generated text */
-	PK_LINK,     /* a symlink computed by a function */
-	PK_PIDS,     /* the root: static entries plus one dir per process */
-	PK_PID_DIR,  /* /proc/PID and /proc/PID/task/TID */
-	PK_TASKS,    /* /proc/PID/task */
-	PK_FDS,	     /* /proc/PID/fd */
-	PK_FDINFOS,  /* /proc/PID/fdinfo */
-	PK_FD_LINK,  /* /proc/PID/fd/N */
-	PK_FDINFO,   /* /proc/PID/fdinfo/N */
+	PK_DIR,	    /* a static directory (children in the table) */
+	PK_FILE,    /* generated text */
+	PK_LINK,    /* a symlink computed by a function */
+	PK_PIDS,    /* the root: static entries plus one dir per process */
+	PK_PID_DIR, /* /proc/PID and /proc/PID/task/TID */
+	PK_TASKS,   /* /proc/PID/task */
+	PK_FDS,	    /* /proc/PID/fd */
+	PK_FDINFOS, /* /proc/PID/fdinfo */
+	PK_FD_LINK, /* /proc/PID/fd/N */
+	PK_FDINFO,  /* /proc/PID/fdinfo/N */
 };
 
 struct proc_ctx {
@@ -49,13 +49,31 @@ struct proc_entry {
 };
 
 /* Table rows, with designated initializers. */
-#define PROC_FILE(n, m, fn) { .name = (n), .kind = PK_FILE, .mode = (m), .show = (fn) }
-#define PROC_FILE_RW(n, m, fn, st) \
-	{ .name = (n), .kind = PK_FILE, .mode = (m), .show = (fn), .store = (st) }
-#define PROC_LINK(n, fn) { .name = (n), .kind = PK_LINK, .link = (fn) }
-#define PROC_DIR(n, c) { .name = (n), .kind = PK_DIR, .children = (c) }
-#define PROC_DYN(n, k) { .name = (n), .kind = (k) }
-#define PROC_END { .name = NULL }
+#define PROC_FILE(n, m, fn)                                             \
+	{                                                               \
+		.name = (n), .kind = PK_FILE, .mode = (m), .show = (fn) \
+	}
+#define PROC_FILE_RW(n, m, fn, st)                                       \
+	{                                                                \
+		.name = (n), .kind = PK_FILE, .mode = (m), .show = (fn), \
+		.store = (st)                                            \
+	}
+#define PROC_LINK(n, fn)                                   \
+	{                                                  \
+		.name = (n), .kind = PK_LINK, .link = (fn) \
+	}
+#define PROC_DIR(n, c)                                       \
+	{                                                    \
+		.name = (n), .kind = PK_DIR, .children = (c) \
+	}
+#define PROC_DYN(n, k)                   \
+	{                                \
+		.name = (n), .kind = (k) \
+	}
+#define PROC_END             \
+	{                    \
+		.name = NULL \
+	}
 
 /* The tables (procfs_sys.c, procfs_pid.c). */
 extern const struct proc_entry proc_root_entries[];

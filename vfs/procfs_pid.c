@@ -80,7 +80,8 @@ static int snapshot(const struct proc_ctx *c, struct snap *s)
 	if (c->tid == c->pid) { /* the process: every thread's times */
 		s->utime = p->utime_ns;
 		s->stime = p->stime_ns;
-		list_for_each_entry(th, &p->threads, thread_link) {
+		list_for_each_entry(th, &p->threads, thread_link)
+		{
 			if (th->state == TASK_DEAD)
 				continue;
 			s->utime += th->utime_ns;
@@ -142,25 +143,24 @@ static int show_stat(const struct proc_ctx *c, struct proc_buf *b)
 	if (err)
 		return err;
 	/* proc(5), /proc/pid/stat: 52 fields. */
-	proc_printf(b, "%d (%s) %c %d %d %d %d %d %u %llu 0 0 0 ", s.tid, s.comm,
-		    s.state, s.ppid, s.pgid, s.sid, s.tty_nr, s.tpgid, 0x400000u,
-		    (unsigned long long)s.minflt);
+	proc_printf(b, "%d (%s) %c %d %d %d %d %d %u %llu 0 0 0 ", s.tid,
+		    s.comm, s.state, s.ppid, s.pgid, s.sid, s.tty_nr, s.tpgid,
+		    0x400000u, (unsigned long long)s.minflt);
 	proc_printf(b, "%llu %llu %llu %llu %d %d %d 0 %llu %llu %llu ",
 		    ticks(s.utime), ticks(s.stime), ticks(s.cutime),
 		    ticks(s.cstime), 20 + s.nice, s.nice, s.nthreads,
 		    ticks(s.start_ns), (unsigned long long)s.vm_pages * 4096,
 		    (unsigned long long)s.vm_pages);
-	proc_printf(b, "18446744073709551615 0 0 %llu 0 0 0 %llu %llu %llu 0 0 0 "
-		       "%d 0 0 0 0 0 0 0 0 %llu %llu %llu %llu %llu 0\n",
-		    (unsigned long long)s.stack_top,
-		    (unsigned long long)(s.pending | s.shared_pending),
-		    (unsigned long long)s.blocked,
-		    (unsigned long long)s.ignored, s.exit_signal,
-		    (unsigned long long)s.brk_start,
-		    (unsigned long long)s.arg_start,
-		    (unsigned long long)s.arg_end,
-		    (unsigned long long)s.env_start,
-		    (unsigned long long)s.env_end);
+	proc_printf(
+		b,
+		"18446744073709551615 0 0 %llu 0 0 0 %llu %llu %llu 0 0 0 "
+		"%d 0 0 0 0 0 0 0 0 %llu %llu %llu %llu %llu 0\n",
+		(unsigned long long)s.stack_top,
+		(unsigned long long)(s.pending | s.shared_pending),
+		(unsigned long long)s.blocked, (unsigned long long)s.ignored,
+		s.exit_signal, (unsigned long long)s.brk_start,
+		(unsigned long long)s.arg_start, (unsigned long long)s.arg_end,
+		(unsigned long long)s.env_start, (unsigned long long)s.env_end);
 	snap_done(&s);
 	return 0;
 }
@@ -189,8 +189,9 @@ static int show_status(const struct proc_ctx *c, struct proc_buf *b)
 
 	if (err)
 		return err;
-	proc_printf(b, "Name:\t%s\nUmask:\t%04o\nState:\t%s\nTgid:\t%d\n"
-		       "Ngid:\t0\nPid:\t%d\nPPid:\t%d\nTracerPid:\t0\n",
+	proc_printf(b,
+		    "Name:\t%s\nUmask:\t%04o\nState:\t%s\nTgid:\t%d\n"
+		    "Ngid:\t0\nPid:\t%d\nPPid:\t%d\nTracerPid:\t0\n",
 		    s.comm, s.umask, state_name(s.state), s.pid, s.tid, s.ppid);
 	proc_printf(b, "Uid:\t%u\t%u\t%u\t%u\nGid:\t%u\t%u\t%u\t%u\n",
 		    s.cred.uid, s.cred.euid, s.cred.suid, s.cred.fsuid,
@@ -201,27 +202,31 @@ static int show_status(const struct proc_ctx *c, struct proc_buf *b)
 	proc_printf(b, "\nNStgid:\t%d\nNSpid:\t%d\nNSpgid:\t%d\nNSsid:\t%d\n",
 		    s.pid, s.tid, s.pgid, s.sid);
 	if (s.mm)
-		proc_printf(b, "VmPeak:\t%8llu kB\nVmSize:\t%8llu kB\n"
-			       "VmRSS:\t%8llu kB\n",
+		proc_printf(b,
+			    "VmPeak:\t%8llu kB\nVmSize:\t%8llu kB\n"
+			    "VmRSS:\t%8llu kB\n",
 			    (unsigned long long)s.vm_pages * 4,
 			    (unsigned long long)s.vm_pages * 4,
 			    (unsigned long long)s.vm_pages * 4);
-	proc_printf(b, "Threads:\t%d\nSigQ:\t0/3841\nSigPnd:\t%016llx\n"
-		       "ShdPnd:\t%016llx\nSigBlk:\t%016llx\nSigIgn:\t%016llx\n"
-		       "SigCgt:\t%016llx\n",
+	proc_printf(b,
+		    "Threads:\t%d\nSigQ:\t0/3841\nSigPnd:\t%016llx\n"
+		    "ShdPnd:\t%016llx\nSigBlk:\t%016llx\nSigIgn:\t%016llx\n"
+		    "SigCgt:\t%016llx\n",
 		    s.nthreads, (unsigned long long)s.pending,
 		    (unsigned long long)s.shared_pending,
 		    (unsigned long long)s.blocked,
 		    (unsigned long long)s.ignored,
 		    (unsigned long long)s.caught);
 	/* Root has every capability; others none (no capabilities yet). */
-	proc_printf(b, "CapInh:\t0000000000000000\nCapPrm:\t%s\nCapEff:\t%s\n"
-		       "CapBnd:\t000001ffffffffff\nCapAmb:\t0000000000000000\n"
-		       "NoNewPrivs:\t0\nSeccomp:\t0\n",
+	proc_printf(b,
+		    "CapInh:\t0000000000000000\nCapPrm:\t%s\nCapEff:\t%s\n"
+		    "CapBnd:\t000001ffffffffff\nCapAmb:\t0000000000000000\n"
+		    "NoNewPrivs:\t0\nSeccomp:\t0\n",
 		    s.cred.euid ? "0000000000000000" : "000001ffffffffff",
 		    s.cred.euid ? "0000000000000000" : "000001ffffffffff");
-	proc_printf(b, "voluntary_ctxt_switches:\t%llu\n"
-		       "nonvoluntary_ctxt_switches:\t%llu\n",
+	proc_printf(b,
+		    "voluntary_ctxt_switches:\t%llu\n"
+		    "nonvoluntary_ctxt_switches:\t%llu\n",
 		    (unsigned long long)s.nvcsw, (unsigned long long)s.nivcsw);
 	snap_done(&s);
 	return 0;
@@ -313,7 +318,7 @@ static int file_name(struct file *f, char *buf, size_t size)
 	if (!f->path.mnt) {
 		const char *kind = S_ISFIFO(f->inode->mode) ? "pipe" :
 				   S_ISSOCK(f->inode->mode) ? "socket" :
-							       "anon_inode";
+							      "anon_inode";
 		return ksnprintf(buf, size, "%s:[%llu]", kind,
 				 (unsigned long long)f->inode->ino);
 	}
@@ -336,11 +341,13 @@ static int show_maps(const struct proc_ctx *c, struct proc_buf *b)
 	}
 	if (s.mm) {
 		mutex_lock(&s.mm->lock);
-		list_for_each_entry(v, &s.mm->vmas, link) {
+		list_for_each_entry(v, &s.mm->vmas, link)
+		{
 			const char *label = "";
 			uint64_t ino = 0;
 
-			if (v->file && file_name(v->file, name, PATH_MAX) >= 0) {
+			if (v->file &&
+			    file_name(v->file, name, PATH_MAX) >= 0) {
 				label = name;
 				ino = v->file->inode->ino;
 			} else if (v->flags & VMA_HEAP) {
@@ -348,7 +355,9 @@ static int show_maps(const struct proc_ctx *c, struct proc_buf *b)
 			} else if (v->flags & VMA_GROWSDOWN) {
 				label = "[stack]";
 			}
-			proc_printf(b, "%012llx-%012llx %c%c%c%c %08llx 00:00 %llu",
+			proc_printf(b,
+				    "%012llx-%012llx %c%c%c%c %08llx 00:00 "
+				    "%llu",
 				    (unsigned long long)v->start,
 				    (unsigned long long)v->end,
 				    v->prot & PROT_READ ? 'r' : '-',

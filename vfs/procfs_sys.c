@@ -93,11 +93,12 @@ static int show_meminfo(const struct proc_ctx *c, struct proc_buf *b)
 			   free = page_free_count() * 4;
 
 	(void)c;
-	proc_printf(b, "MemTotal:       %8llu kB\nMemFree:        %8llu kB\n"
-		       "MemAvailable:   %8llu kB\nBuffers:               0 kB\n"
-		       "Cached:                0 kB\nSwapCached:            0 kB\n"
-		       "SwapTotal:             0 kB\nSwapFree:              0 kB\n"
-		       "Shmem:                 0 kB\n",
+	proc_printf(b,
+		    "MemTotal:       %8llu kB\nMemFree:        %8llu kB\n"
+		    "MemAvailable:   %8llu kB\nBuffers:               0 kB\n"
+		    "Cached:                0 kB\nSwapCached:            0 kB\n"
+		    "SwapTotal:             0 kB\nSwapFree:              0 kB\n"
+		    "Shmem:                 0 kB\n",
 		    total, free, free);
 	return 0;
 }
@@ -117,11 +118,12 @@ static int show_stat(const struct proc_ctx *c, struct proc_buf *b)
 	/* Busy time is not split into user and system per CPU yet. */
 	proc_printf(b, "cpu  %llu 0 0 %llu 0 0 0 0 0 0\n", busy, idl);
 	proc_printf(b, "cpu0 %llu 0 0 %llu 0 0 0 0 0 0\n", busy, idl);
-	proc_printf(b, "intr 0\nctxt 0\nbtime %llu\nprocesses %d\n"
-		       "procs_running %u\nprocs_blocked 0\n",
-		    (unsigned long long)((time_realtime_ns() - up) /
-					 NSEC_PER_SEC),
-		    n.last, sched_nr_running());
+	proc_printf(
+		b,
+		"intr 0\nctxt 0\nbtime %llu\nprocesses %d\n"
+		"procs_running %u\nprocs_blocked 0\n",
+		(unsigned long long)((time_realtime_ns() - up) / NSEC_PER_SEC),
+		n.last, sched_nr_running());
 	return 0;
 }
 
@@ -138,16 +140,19 @@ static void cpu_brand(char brand[49])
 static int show_cpuinfo(const struct proc_ctx *c, struct proc_buf *b)
 {
 	static const char *const edx_flags[32] = {
-		"fpu", "vme", "de", "pse", "tsc", "msr", "pae", "mce", "cx8",
-		"apic", NULL, "sep", "mtrr", "pge", "mca", "cmov", "pat",
-		"pse36", NULL, "clflush", NULL, NULL, NULL, "mmx", "fxsr",
-		"sse", "sse2", "ss", "ht", NULL, NULL, NULL,
+		"fpu", "vme",  "de",   "pse",	"tsc", "msr",	  "pae",
+		"mce", "cx8",  "apic", NULL,	"sep", "mtrr",	  "pge",
+		"mca", "cmov", "pat",  "pse36", NULL,  "clflush", NULL,
+		NULL,  NULL,   "mmx",  "fxsr",	"sse", "sse2",	  "ss",
+		"ht",  NULL,   NULL,   NULL,
 	};
 	static const char *const ecx_flags[32] = {
-		"pni", "pclmulqdq", NULL, NULL, NULL, NULL, NULL, NULL, NULL,
-		"ssse3", NULL, NULL, "fma", "cx16", NULL, NULL, NULL, "pcid",
-		NULL, "sse4_1", "sse4_2", "x2apic", "movbe", "popcnt", NULL,
-		"aes", "xsave", NULL, "avx", "f16c", "rdrand", "hypervisor",
+		"pni",	  "pclmulqdq",	NULL,	  NULL,	    NULL,    NULL,
+		NULL,	  NULL,		NULL,	  "ssse3",  NULL,    NULL,
+		"fma",	  "cx16",	NULL,	  NULL,	    NULL,    "pcid",
+		NULL,	  "sse4_1",	"sse4_2", "x2apic", "movbe", "popcnt",
+		NULL,	  "aes",	"xsave",  NULL,	    "avx",   "f16c",
+		"rdrand", "hypervisor",
 	};
 	uint32_t a, bx, cx, d, vendor[4] = { 0 };
 	char brand[49];
@@ -156,13 +161,14 @@ static int show_cpuinfo(const struct proc_ctx *c, struct proc_buf *b)
 	cpuid(0, 0, &a, &vendor[0], &vendor[2], &vendor[1]);
 	cpu_brand(brand);
 	cpuid(1, 0, &a, &bx, &cx, &d);
-	proc_printf(b, "processor\t: 0\nvendor_id\t: %s\ncpu family\t: %u\n"
-		       "model\t\t: %u\nmodel name\t: %s\nstepping\t: %u\n"
-		       "cpu MHz\t\t: %llu.%03llu\ncache size\t: 512 KB\n"
-		       "physical id\t: 0\nsiblings\t: 1\ncore id\t\t: 0\n"
-		       "cpu cores\t: 1\napicid\t\t: 0\nfpu\t\t: yes\n"
-		       "fpu_exception\t: yes\ncpuid level\t: %u\nwp\t\t: yes\n"
-		       "flags\t\t:",
+	proc_printf(b,
+		    "processor\t: 0\nvendor_id\t: %s\ncpu family\t: %u\n"
+		    "model\t\t: %u\nmodel name\t: %s\nstepping\t: %u\n"
+		    "cpu MHz\t\t: %llu.%03llu\ncache size\t: 512 KB\n"
+		    "physical id\t: 0\nsiblings\t: 1\ncore id\t\t: 0\n"
+		    "cpu cores\t: 1\napicid\t\t: 0\nfpu\t\t: yes\n"
+		    "fpu_exception\t: yes\ncpuid level\t: %u\nwp\t\t: yes\n"
+		    "flags\t\t:",
 		    (char *)vendor, (a >> 8) & 0xf, (a >> 4) & 0xf, brand,
 		    a & 0xf, (unsigned long long)(tsc_hz / 1000000),
 		    (unsigned long long)(tsc_hz / 1000 % 1000), a);
@@ -172,9 +178,10 @@ static int show_cpuinfo(const struct proc_ctx *c, struct proc_buf *b)
 	for (int i = 0; i < 32; i++)
 		if ((cx & (1u << i)) && ecx_flags[i])
 			proc_printf(b, " %s", ecx_flags[i]);
-	proc_printf(b, " syscall nx lm\nbogomips\t: %llu.00\n"
-		       "clflush size\t: 64\naddress sizes\t: 48 bits physical, "
-		       "48 bits virtual\n\n",
+	proc_printf(b,
+		    " syscall nx lm\nbogomips\t: %llu.00\n"
+		    "clflush size\t: 64\naddress sizes\t: 48 bits physical, "
+		    "48 bits virtual\n\n",
 		    (unsigned long long)(tsc_hz / 500000));
 	return 0;
 }
@@ -269,8 +276,9 @@ static int show_uuid(const struct proc_ctx *c, struct proc_buf *b)
 	random_get_bytes(r, sizeof(r));
 	r[6] = (r[6] & 0x0f) | 0x40; /* version 4 */
 	r[8] = (r[8] & 0x3f) | 0x80; /* RFC 4122 variant */
-	proc_printf(b, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-"
-		       "%02x%02x%02x%02x%02x%02x\n",
+	proc_printf(b,
+		    "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-"
+		    "%02x%02x%02x%02x%02x%02x\n",
 		    r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9],
 		    r[10], r[11], r[12], r[13], r[14], r[15]);
 	return 0;

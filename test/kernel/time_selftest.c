@@ -4,10 +4,10 @@
 #include "kernel/kernel.h"
 #include "proc/proc.h"
 
-#define FAIL(...)                                         \
-	do {                                              \
-		pr_err("  " __VA_ARGS__);                 \
-		return 1;                                 \
+#define FAIL(...)                         \
+	do {                              \
+		pr_err("  " __VA_ARGS__); \
+		return 1;                 \
 	} while (0)
 
 SELFTEST(timer_advances)

@@ -76,7 +76,7 @@ TEST(append_and_truncate)
 	CHECK_EQ(pread(fd, buf, 4, 2), 4);
 	CHECK(!memcmp(buf, "\0\0\0\0", 4));
 	CHECK_EQ(lseek(fd, 0, SEEK_CUR), 0); /* pread keeps the offset */
-	CHECK_ERR(ftruncate(fd, 0), EINVAL);  /* not open for writing */
+	CHECK_ERR(ftruncate(fd, 0), EINVAL); /* not open for writing */
 	CHECK_ERR(truncate("f", -1), EINVAL);
 	close(fd);
 	fd = open("f", O_WRONLY | O_TRUNC);
@@ -250,8 +250,9 @@ TEST(getdents_small_buffer)
 		}
 	CHECK_EQ(n, 0);
 	CHECK_EQ(total, 52);
-	CHECK_ERR(syscall(SYS_getdents64, open("file-with-a-long-name-00",
-					       O_RDONLY), buf, sizeof(buf)),
+	CHECK_ERR(syscall(SYS_getdents64,
+			  open("file-with-a-long-name-00", O_RDONLY), buf,
+			  sizeof(buf)),
 		  ENOTDIR);
 }
 
@@ -342,7 +343,8 @@ TEST(rename_rules)
 	put("c", "C");
 	CHECK_ERR(renameat2(AT_FDCWD, "c", AT_FDCWD, "d/b", T_RENAME_NOREPLACE),
 		  EEXIST);
-	CHECK_EQ(renameat2(AT_FDCWD, "c", AT_FDCWD, "d/b", T_RENAME_EXCHANGE), 0);
+	CHECK_EQ(renameat2(AT_FDCWD, "c", AT_FDCWD, "d/b", T_RENAME_EXCHANGE),
+		 0);
 	fd = open("c", O_RDONLY);
 	CHECK_EQ(read(fd, buf, 8), 1);
 	CHECK_EQ(buf[0], 'A');
@@ -400,8 +402,10 @@ TEST(cloexec_across_exec)
 	pid_t pid;
 
 	CHECK(keep >= 0 && drop >= 0);
-	snprintf(cmd, sizeof(cmd), "test -e /proc/self/fd/%d && ! test -e "
-		 "/proc/self/fd/%d", keep, drop);
+	snprintf(cmd, sizeof(cmd),
+		 "test -e /proc/self/fd/%d && ! test -e "
+		 "/proc/self/fd/%d",
+		 keep, drop);
 	pid = fork();
 	if (pid == 0) {
 		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);

@@ -168,8 +168,9 @@ TEST(poll_sleeps_until_data)
 	clock_gettime(CLOCK_MONOTONIC, &a);
 	CHECK_EQ(poll(&pf, 1, 100), 0);
 	clock_gettime(CLOCK_MONOTONIC, &b);
-	CHECK((b.tv_sec - a.tv_sec) * 1000 + (b.tv_nsec - a.tv_nsec) / 1000000
-	      >= 99);
+	CHECK((b.tv_sec - a.tv_sec) * 1000 +
+		      (b.tv_nsec - a.tv_nsec) / 1000000 >=
+	      99);
 	if (fork() == 0) {
 		usleep(30000);
 		write(p[1], "y", 1);

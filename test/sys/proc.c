@@ -254,7 +254,8 @@ TEST(setuid_drops_privilege)
 		if (setuid(0) == 0 || errno != EPERM)
 			_exit(4);
 		if (open("/etc/shadow-test-nonexist", O_CREAT | O_WRONLY,
-			 0600) >= 0 || errno != EACCES)
+			 0600) >= 0 ||
+		    errno != EACCES)
 			_exit(5);
 		_exit(0);
 	}

@@ -104,7 +104,10 @@ TEST(cmdline_and_environ)
 	usleep(200000);
 	snprintf(path, sizeof(path), "/proc/%d/cmdline", pid);
 	s = slurp(path);
-	CHECK(!memcmp(s, "sleep\0" "5\0", 8));
+	CHECK(!memcmp(s,
+		      "sleep\0"
+		      "5\0",
+		      8));
 	snprintf(path, sizeof(path), "/proc/%d/environ", pid);
 	s = slurp(path);
 	CHECK(!memcmp(s, "A=1\0B=two\0", 10));
@@ -119,8 +122,8 @@ TEST(cmdline_and_environ)
 TEST(maps_show_mappings)
 {
 	char *s, want[64];
-	void *m = mmap(NULL, 8192, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1,
-		       0);
+	void *m =
+		mmap(NULL, 8192, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
 	CHECK(m != MAP_FAILED);
 	s = slurp("/proc/self/maps");
@@ -144,7 +147,8 @@ TEST(system_files)
 	CHECK(up > 0);
 	s = slurp("/proc/loadavg");
 	CHECK_EQ(sscanf(s, "%lf %lf %lf %d/%d %d", &l1, &l5, &l15, &run, &total,
-			&last), 6);
+			&last),
+		 6);
 	CHECK(run >= 1 && total >= run);
 	s = slurp("/proc/meminfo");
 	CHECK(!strncmp(s, "MemTotal:", 9));

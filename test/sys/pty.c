@@ -347,7 +347,8 @@ TEST(job_control_on_pty)
 	close(p[1]);
 	if (read(p[0], &c, 1) != 1) {
 		waitpid(leader, &status, 0);
-		printf("    the session leader ended early: status %#x\n", status);
+		printf("    the session leader ended early: status %#x\n",
+		       status);
 		CHECK(0);
 	}
 	CHECK_EQ(c, 'f');

@@ -67,15 +67,15 @@ TEST(files_find_grep)
 	expect("mkdir -p t/a/b && touch t/a/x.c t/a/b/y.c t/z.h && "
 	       "find t -name \"*.c\" | sort",
 	       "t/a/b/y.c\nt/a/x.c\n");
-	expect("echo foo > t/f && echo bar >> t/f && grep -n bar t/f",
-	       "2:bar\n");
+	expect("echo foo > t/f && echo bar >> t/f && grep -n bar t/f", "2:"
+								       "bar\n");
 	expect("cp -r t u && rm -r t && ls u/a | sort", "b\nx.c\n");
 	expect("ln -s u/f l && cat l && readlink l", "foo\nbar\nu/f\n");
 	expect("mv u/f u/g && ls u | sort | tr \"\\n\" \" \"", "a g z.h ");
 	expect("echo data > d && tar cf x.tar d && rm d && tar xf x.tar && "
-	       "cat d", "data\n");
-	expect("head -c 100000 /dev/zero | gzip | gunzip | wc -c",
-	       "100000\n");
+	       "cat d",
+	       "data\n");
+	expect("head -c 100000 /dev/zero | gzip | gunzip | wc -c", "100000\n");
 	expect("stat -c %s:%F d", "5:regular file\n");
 }
 
@@ -88,9 +88,13 @@ TEST(background_jobs)
 	       "143\n");
 	expect("(sleep 0.1; echo late) & echo early; wait", "early\nlate\n");
 	expect("exec 2>/dev/null; sleep 5 & kill -STOP $!; kill -CONT $!; "
-	       "kill -9 $!; wait $!; echo $?", "137\n");
-	expect("trap \"echo got USR1\" USR1; kill -USR1 $$; echo after",
-	       "got USR1\nafter\n");
+	       "kill -9 $!; wait $!; echo $?",
+	       "137\n");
+	expect("trap \"echo got USR1\" USR1; kill -USR1 $$; echo after", "got "
+									 "USR1"
+									 "\naft"
+									 "er"
+									 "\n");
 	expect("false || echo alt; true && echo yes", "alt\nyes\n");
 	expect("f() { return 3; }; f; echo $?", "3\n");
 }
@@ -98,12 +102,12 @@ TEST(background_jobs)
 TEST(ps_and_proc)
 {
 	setup();
-	expect("sleep 3 & sleep 0.2; ps -o pid,comm | grep -c \"^ *$! sleep\"", "1\n");
+	expect("sleep 3 & sleep 0.2; ps -o pid,comm | grep -c \"^ *$! sleep\"",
+	       "1\n");
 	expect("sleep 3 & p=$!; kill $p; wait; ps -o pid | grep -c \"^ *$p$\"",
 	       "0\n");
 	expect("cat /proc/$$/comm; true", "busybox\n");
-	expect("echo $$ > p; read q < p; test $q = $$ && echo same",
-	       "same\n");
+	expect("echo $$ > p; read q < p; test $q = $$ && echo same", "same\n");
 }
 
 TEST(shell_io_redirection)
@@ -113,6 +117,6 @@ TEST(shell_io_redirection)
 	expect("cat < /dev/null | wc -l", "0\n");
 	expect("echo err 1>&2 2>/dev/null", "err\n");
 	expect("{ echo a; echo b; } | tail -n 1", "b\n");
-	expect("while read l; do echo \"<$l>\"; done <<E\nx\ny\nE\n",
-	       "<x>\n<y>\n");
+	expect("while read l; do echo \"<$l>\"; done <<E\nx\ny\nE\n", "<x>\n<y>"
+								      "\n");
 }

@@ -19,8 +19,7 @@ static void pad4(void)
 }
 
 /* Appends one newc entry; namesize counts the NUL. */
-static void add(const char *name, unsigned mode, const char *data,
-		size_t size)
+static void add(const char *name, unsigned mode, const char *data, size_t size)
 {
 	arc_len += (size_t)sprintf(arc + arc_len,
 				   "070701%08X%08X%08X%08X%08X%08X%08zX"

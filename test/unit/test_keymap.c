@@ -89,20 +89,60 @@ static void release_e0(uint8_t sc)
 
 /* Set 1 make codes used below. */
 enum {
-	S_ESC = 0x01, S_1 = 0x02, S_2 = 0x03, S_3 = 0x04, S_8 = 0x09,
-	S_MINUS = 0x0c, S_BS = 0x0e, S_TAB = 0x0f, S_Q = 0x10, S_E = 0x12,
-	S_LBRACKET = 0x1a, S_ENTER = 0x1c, S_CTRL = 0x1d, S_A = 0x1e,
-	S_H = 0x23, S_LSHIFT = 0x2a, S_BACKSLASH = 0x2b, S_Z = 0x2c,
-	S_C = 0x2e, S_RSHIFT = 0x36, S_KPSTAR = 0x37, S_ALT = 0x38,
-	S_SPACE = 0x39, S_CAPS = 0x3a, S_F1 = 0x3b, S_F5 = 0x3f, S_F6 = 0x40,
-	S_F10 = 0x44, S_NUM = 0x45, S_SCROLL = 0x46, S_KP7 = 0x47,
-	S_KP8 = 0x48, S_KP9 = 0x49, S_KPMINUS = 0x4a, S_KP4 = 0x4b,
-	S_KP5 = 0x4c, S_KP1 = 0x4f, S_KP0 = 0x52, S_KPDOT = 0x53,
-	S_F11 = 0x57, S_F12 = 0x58,
+	S_ESC = 0x01,
+	S_1 = 0x02,
+	S_2 = 0x03,
+	S_3 = 0x04,
+	S_8 = 0x09,
+	S_MINUS = 0x0c,
+	S_BS = 0x0e,
+	S_TAB = 0x0f,
+	S_Q = 0x10,
+	S_E = 0x12,
+	S_LBRACKET = 0x1a,
+	S_ENTER = 0x1c,
+	S_CTRL = 0x1d,
+	S_A = 0x1e,
+	S_H = 0x23,
+	S_LSHIFT = 0x2a,
+	S_BACKSLASH = 0x2b,
+	S_Z = 0x2c,
+	S_C = 0x2e,
+	S_RSHIFT = 0x36,
+	S_KPSTAR = 0x37,
+	S_ALT = 0x38,
+	S_SPACE = 0x39,
+	S_CAPS = 0x3a,
+	S_F1 = 0x3b,
+	S_F5 = 0x3f,
+	S_F6 = 0x40,
+	S_F10 = 0x44,
+	S_NUM = 0x45,
+	S_SCROLL = 0x46,
+	S_KP7 = 0x47,
+	S_KP8 = 0x48,
+	S_KP9 = 0x49,
+	S_KPMINUS = 0x4a,
+	S_KP4 = 0x4b,
+	S_KP5 = 0x4c,
+	S_KP1 = 0x4f,
+	S_KP0 = 0x52,
+	S_KPDOT = 0x53,
+	S_F11 = 0x57,
+	S_F12 = 0x58,
 	/* after E0 */
-	S_KPENTER = 0x1c, S_KPSLASH = 0x35, S_ALTGR = 0x38, S_HOME = 0x47,
-	S_UP = 0x48, S_PGUP = 0x49, S_LEFT = 0x4b, S_RIGHT = 0x4d,
-	S_END = 0x4f, S_DOWN = 0x50, S_PGDN = 0x51, S_INSERT = 0x52,
+	S_KPENTER = 0x1c,
+	S_KPSLASH = 0x35,
+	S_ALTGR = 0x38,
+	S_HOME = 0x47,
+	S_UP = 0x48,
+	S_PGUP = 0x49,
+	S_LEFT = 0x4b,
+	S_RIGHT = 0x4d,
+	S_END = 0x4f,
+	S_DOWN = 0x50,
+	S_PGDN = 0x51,
+	S_INSERT = 0x52,
 	S_DELETE = 0x53,
 };
 
@@ -142,13 +182,13 @@ TEST(keymap_ctrl)
 	tap(S_C);
 	tap(S_A);
 	tap(S_Z);
-	tap(S_LBRACKET);   /* ESC */
-	tap(S_BACKSLASH);  /* FS */
-	tap(S_3);	   /* ESC */
-	tap(S_8);	   /* DEL */
-	tap(S_MINUS);	   /* US */
-	tap(S_BS);	   /* BS */
-	tap(S_1);	   /* nothing */
+	tap(S_LBRACKET);  /* ESC */
+	tap(S_BACKSLASH); /* FS */
+	tap(S_3);	  /* ESC */
+	tap(S_8);	  /* DEL */
+	tap(S_MINUS);	  /* US */
+	tap(S_BS);	  /* BS */
+	tap(S_1);	  /* nothing */
 	release(S_CTRL);
 	CHECK_EQ(out_len, 9);
 	CHECK(!memcmp(out, "\003\001\032\033\034\033\177\037\010", 9));
@@ -202,10 +242,10 @@ TEST(keymap_altgr)
 {
 	reset();
 	press_e0(S_ALTGR);
-	tap(S_2);	   /* @ */
-	tap(S_8);	   /* [ */
-	tap(S_MINUS);	   /* \ */
-	tap(S_Q);	   /* q */
+	tap(S_2);     /* @ */
+	tap(S_8);     /* [ */
+	tap(S_MINUS); /* \ */
+	tap(S_Q);     /* q */
 	release_e0(S_ALTGR);
 	CHECK(!strcmp(out, "@[\\q"));
 }
@@ -240,9 +280,9 @@ TEST(keymap_edit_keys)
 TEST(keymap_function_keys)
 {
 	static const char *want[12] = {
-		"\033[[A", "\033[[B", "\033[[C", "\033[[D", "\033[[E",
-		"\033[17~", "\033[18~", "\033[19~", "\033[20~", "\033[21~",
-		"\033[23~", "\033[24~",
+		"\033[[A",  "\033[[B",	"\033[[C",  "\033[[D",
+		"\033[[E",  "\033[17~", "\033[18~", "\033[19~",
+		"\033[20~", "\033[21~", "\033[23~", "\033[24~",
 	};
 
 	reset();
@@ -391,8 +431,8 @@ TEST(keymap_e0_e1_sequences)
 	uint8_t pause[] = { 0xe1, 0x1d, 0x45, 0xe1, 0x9d, 0xc5 };
 	/* Shift held, then Insert: the keyboard wraps it in fake shift
 	 * release/press (E0 AA ... E0 2A), which must not change Shift. */
-	uint8_t fake[] = { 0x2a, 0xe0, 0xaa, 0xe0, 0x52, 0xe0, 0xd2,
-			   0xe0, 0x2a, 0x1e, 0x9e, 0xaa };
+	uint8_t fake[] = { 0x2a, 0xe0, 0xaa, 0xe0, 0x52, 0xe0,
+			   0xd2, 0xe0, 0x2a, 0x1e, 0x9e, 0xaa };
 
 	reset();
 	feed(pause, sizeof(pause));

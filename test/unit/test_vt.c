@@ -40,7 +40,8 @@ static void on_reply(struct vt *v, const char *s, size_t n)
 		memcpy(replies + have, s, n);
 }
 
-static const struct vt_ops ops = { .damage = on_damage, .bell = on_bell,
+static const struct vt_ops ops = { .damage = on_damage,
+				   .bell = on_bell,
 				   .reply = on_reply };
 
 static void setup(void)

@@ -66,7 +66,8 @@ static void run(const char *name)
 			break;
 		if (got < 0 && errno == ECHILD)
 			return;
-		if (got < 0 && errno == EINTR && now() - start > PROGRAM_TIMEOUT) {
+		if (got < 0 && errno == EINTR &&
+		    now() - start > PROGRAM_TIMEOUT) {
 			printf("program %s: timeout, killing\n", name);
 			kill(pid, SIGKILL);
 		}
@@ -134,7 +135,8 @@ int main(int argc, char **argv)
 		closedir(d);
 		qsort(names, n, sizeof(names[0]), cmp);
 	} else {
-		printf("runner: cannot open " BIN_DIR ": %s\n", strerror(errno));
+		printf("runner: cannot open " BIN_DIR ": %s\n",
+		       strerror(errno));
 	}
 	for (int i = 0; i < n; i++)
 		run(names[i]);
