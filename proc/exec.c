@@ -23,12 +23,14 @@ struct arg_src {
 static int fetch_ptr(const struct arg_src *src, size_t i, uaddr_t *uptr,
 		     const char **kptr)
 {
+	/* Both are set on every path: the caller tells the end of the
+	 * vector by both being zero. */
+	*uptr = 0;
 	if (src->kernel) {
 		*kptr = src->kernel[i];
 		return 0;
 	}
 	*kptr = NULL;
-	*uptr = 0;
 	if (!src->user)
 		return 0;
 	return get_user(*uptr, src->user + i * sizeof(uint64_t));
