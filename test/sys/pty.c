@@ -6,6 +6,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <sys/epoll.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
@@ -372,4 +373,31 @@ TEST(echoctl)
 	CHECK_EQ(write(m, "a\001b\n", 4), 4);
 	expect_read(m, "a^Ab\r\n");
 	(void)s;
+}
+
+/* epoll watches both ends: the master sees slave output, the slave sees a
+ * completed input line. */
+TEST(epoll_on_pty)
+{
+	char name[64], buf[16];
+	int s, m = open_pair(&s, name, sizeof(name)), ep = epoll_create1(0);
+	struct epoll_event ev = { .events = EPOLLIN }, out;
+
+	ev.data.fd = m;
+	CHECK_EQ(epoll_ctl(ep, EPOLL_CTL_ADD, m, &ev), 0);
+	ev.data.fd = s;
+	CHECK_EQ(epoll_ctl(ep, EPOLL_CTL_ADD, s, &ev), 0);
+	CHECK_EQ(epoll_wait(ep, &out, 1, 0), 0);
+	CHECK_EQ(write(s, "out", 3), 3);
+	CHECK_EQ(epoll_wait(ep, &out, 1, 1000), 1);
+	CHECK_EQ(out.data.fd, m);
+	CHECK_EQ(read(m, buf, sizeof(buf)), 3);
+	/* A partial line is not readable in canonical mode; its echo is. */
+	CHECK_EQ(write(m, "ab", 2), 2);
+	expect_read(m, "ab");
+	CHECK_EQ(epoll_wait(ep, &out, 1, 100), 0);
+	CHECK_EQ(write(m, "\n", 1), 1);
+	expect_read(m, "\r\n");
+	CHECK_EQ(epoll_wait(ep, &out, 1, 1000), 1);
+	CHECK_EQ(out.data.fd, s);
 }
