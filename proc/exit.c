@@ -187,9 +187,11 @@ __noreturn void task_exit(int status)
 	if (last && !p->exiting)
 		p->exit_status = status;
 	/* Interval timers die with the process (POSIX: not inherited,
-	 * not kept after exit); the struct may be freed soon. */
+	 * not kept after exit); the struct may be freed once it is a
+	 * zombie, so wait out a callback running on another CPU (it takes
+	 * no lock we hold here). */
 	if (last)
-		ktimer_cancel(&p->real_timer);
+		ktimer_cancel_sync(&p->real_timer);
 	if (t != p->leader) {
 		list_del(&t->thread_link);
 		tid_free(t->tid);

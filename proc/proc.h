@@ -163,6 +163,9 @@ void ktimer_init(struct ktimer *t, void (*fn)(struct ktimer *), void *data);
 void ktimer_arm(struct ktimer *t, uint64_t expires);
 /* Disarms t; returns whether it was armed. */
 bool ktimer_cancel(struct ktimer *t);
+/* Disarms t and waits until its callback is not running on any CPU:
+ * before t's memory is freed. Not from t's own callback. */
+void ktimer_cancel_sync(struct ktimer *t);
 
 /* ---- credentials ---- */
 

@@ -178,7 +178,8 @@ void schedule_deadline(uint64_t deadline)
 	ktimer_init(&t->sleep_timer, wake_deadline, t);
 	ktimer_arm(&t->sleep_timer, deadline);
 	schedule();
-	ktimer_cancel(&t->sleep_timer);
+	/* The timer lives in the task, which may be freed after it exits. */
+	ktimer_cancel_sync(&t->sleep_timer);
 }
 
 bool task_wake_state(struct task *t, int states)

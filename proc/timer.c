@@ -7,6 +7,9 @@
 
 static LIST_HEAD(timers);
 static struct spinlock timers_lock = SPINLOCK_INIT("ktimers");
+/* The timer each CPU's tick is running now, under timers_lock: what
+ * ktimer_cancel_sync() waits for before its caller frees the timer. */
+static struct ktimer *running[MAX_CPUS];
 
 void ktimer_init(struct ktimer *t, void (*fn)(struct ktimer *), void *data)
 {
@@ -58,9 +61,30 @@ void ktimer_tick(struct trap_frame *tf)
 			break;
 		list_del(&t->link);
 		t->armed = false;
+		running[this_cpu()->id] = t;
 		spin_unlock(&timers_lock);
 		t->fn(t);
 		spin_lock(&timers_lock);
+		running[this_cpu()->id] = NULL;
 	}
 	spin_unlock(&timers_lock);
+}
+
+void ktimer_cancel_sync(struct ktimer *t)
+{
+	for (;;) {
+		bool irq = spin_lock_irqsave(&timers_lock), busy = false;
+
+		if (t->armed) {
+			list_del(&t->link);
+			t->armed = false;
+		}
+		for (unsigned i = 0; i < MAX_CPUS; i++)
+			busy |= running[i] == t;
+		spin_unlock_irqrestore(&timers_lock, irq);
+		if (!busy)
+			return;
+		/* Its callback runs on another CPU and may re-arm it. */
+		cpu_relax();
+	}
 }

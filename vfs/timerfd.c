@@ -88,7 +88,7 @@ static void timerfd_release(struct inode *inode, struct file *f)
 	struct timerfd *t = f->private;
 
 	(void)inode;
-	ktimer_cancel(&t->timer);
+	ktimer_cancel_sync(&t->timer); /* its callback may be running */
 	kfree(t);
 }
 
