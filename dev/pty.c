@@ -116,7 +116,8 @@ static void pts_release(struct inode *inode, struct file *f)
 	(void)inode;
 	tty_release(&p->slave);
 	irq = spin_lock_irqsave(&pty_lock);
-	gone = --p->slave_files == 0 && !p->master_open;
+	gone = --p->slave_files == 0 && !p->master_open &&
+	       READ_ONCE(p->slave.open_count) == 0;
 	spin_unlock_irqrestore(&pty_lock, irq);
 	if (gone)
 		pty_free(p);
@@ -181,7 +182,10 @@ static void ptmx_release(struct inode *inode, struct file *f)
 	irq = spin_lock_irqsave(&pty_lock);
 	p->master_open = false;
 	ptys[p->index] = NULL;
-	gone = p->slave_files == 0;
+	/* A file opened through /dev/tty counts in open_count but not in
+	 * slave_files: while one is open the pair is kept (and, if that
+	 * file is the last, leaked rather than freed under it). */
+	gone = p->slave_files == 0 && READ_ONCE(p->slave.open_count) == 0;
 	spin_unlock_irqrestore(&pty_lock, irq);
 	if (gone)
 		pty_free(p);

@@ -88,10 +88,8 @@ static void make_ready(struct epitem *epi)
 /* A watched file's wait queue was woken: the item may be ready. */
 static void ep_callback(struct waiter *w)
 {
-	struct ep_hook *h = container_of(w, struct ep_hook, w);
 	struct epitem *epi = w->private;
 
-	(void)h;
 	if (!(epi->events & ~EP_PRIVATE_BITS))
 		return; /* disarmed by EPOLLONESHOT */
 	make_ready(epi);
