@@ -2,7 +2,8 @@
 /* Bringing the file system up: the types, the root tmpfs, devtmpfs. */
 #include "vfs/vfs.h"
 
-extern struct fs_type tmpfs_type, devtmpfs_type, procfs_type, devpts_type;
+extern struct fs_type tmpfs_type, devtmpfs_type, procfs_type, devpts_type,
+	sysfs_type;
 int vfs_mount_root(const char *type, const char *opts);
 void pipe_init(void);
 void devtmpfs_links(void);
@@ -16,6 +17,7 @@ void vfs_init(void)
 	fs_type_register(&devtmpfs_type);
 	fs_type_register(&procfs_type);
 	fs_type_register(&devpts_type);
+	fs_type_register(&sysfs_type);
 	pipe_init();
 	err = vfs_mount_root("tmpfs", "mode=755");
 	if (err)

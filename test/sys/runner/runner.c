@@ -112,6 +112,9 @@ int main(int argc, char **argv)
 	mkdir("/proc", 0555);
 	if (mount("proc", "/proc", "proc", 0, NULL) && errno != EBUSY)
 		printf("runner: mount /proc: %s\n", strerror(errno));
+	mkdir("/sys", 0555);
+	if (mount("sysfs", "/sys", "sysfs", 0, NULL) && errno != EBUSY)
+		printf("runner: mount /sys: %s\n", strerror(errno));
 	mkdir("/dev/pts", 0755);
 	if (mount("devpts", "/dev/pts", "devpts", 0, "gid=5,mode=620") &&
 	    errno != EBUSY)
