@@ -183,8 +183,8 @@ static int prepare(struct exec_args *a, struct exec_image *img)
 			img->file = NULL;
 			return err;
 		}
-		img->head_len = kernel_read(img->file, img->head,
-					    sizeof(img->head), 0);
+		img->head_len =
+			kernel_read(img->file, img->head, sizeof(img->head), 0);
 		if (img->head_len < 0)
 			return (int)img->head_len;
 		if (img->head_len < 2 || img->head[0] != '#' ||
@@ -213,9 +213,8 @@ static void become_single_thread(void)
 		spin_unlock_irqrestore(&t->sighand->lock, irq);
 		return;
 	}
-	list_for_each_entry(other, &p->threads, thread_link)
-		if (other != t)
-			signal_send_task(other, SIGKILL, NULL);
+	list_for_each_entry(other, &p->threads, thread_link) if (other != t)
+		signal_send_task(other, SIGKILL, NULL);
 	spin_unlock_irqrestore(&t->sighand->lock, irq);
 	while (READ_ONCE(p->nr_threads) > 1)
 		schedule_deadline(time_ns() + NSEC_PER_SEC / HZ);
@@ -301,7 +300,8 @@ int do_execve(const char *path, const struct arg_src *argv,
 	if (!err)
 		err = elf_map_program(&img, &a, &entry, &sp);
 	if (err) {
-		pr_warn("execve of %s failed after the point of no return (%d)\n",
+		pr_warn("execve of %s failed after the point of no return "
+			"(%d)\n",
 			a.path, err);
 		exec_image_release(&img);
 		exec_args_free(&a);

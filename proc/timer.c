@@ -28,9 +28,8 @@ void ktimer_arm(struct ktimer *t, uint64_t expires)
 		list_del(&t->link);
 	t->expires = expires;
 	t->armed = true;
-	list_for_each_entry(pos, &timers, link)
-		if (pos->expires > expires)
-			break;
+	list_for_each_entry(pos, &timers,
+			    link) if (pos->expires > expires) break;
 	list_add_tail(&t->link, &pos->link);
 	spin_unlock_irqrestore(&timers_lock, irq);
 }
@@ -55,7 +54,8 @@ void ktimer_tick(struct trap_frame *tf)
 	(void)tf;
 	spin_lock(&timers_lock);
 	while (!list_empty(&timers)) {
-		struct ktimer *t = list_first_entry(&timers, struct ktimer, link);
+		struct ktimer *t =
+			list_first_entry(&timers, struct ktimer, link);
 
 		if (t->expires > now)
 			break;
