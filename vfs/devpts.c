@@ -134,19 +134,12 @@ static struct super_block *devpts_mount(struct fs_type *type, const char *dev,
 	if (!sb)
 		return ERR_PTR(-ENOMEM);
 	root = node(sb, ROOT_INO, S_IFDIR | 0755, 0, 0, 0);
-	sb->root = root ? dentry_alloc(NULL, "/", 1) : NULL;
-	if (!sb->root) {
-		if (root)
-			inode_put(root);
-		kfree(sb);
-		return ERR_PTR(-ENOMEM);
+	if (root) {
+		root->iops = &devpts_dir_iops;
+		root->fops = &devpts_dir_fops;
+		root->nlink = 2;
 	}
-	root->iops = &devpts_dir_iops;
-	root->fops = &devpts_dir_fops;
-	root->nlink = 2;
-	sb->root->sb = sb;
-	sb->root->inode = root;
-	return sb;
+	return super_set_root(sb, root);
 }
 
 struct fs_type devpts_type = { .name = "devpts",

@@ -49,6 +49,22 @@ bool always_drop_dentry(struct dentry *d)
 	return true;
 }
 
+struct super_block *super_set_root(struct super_block *sb, struct inode *root)
+{
+	struct dentry *d = root ? dentry_alloc(NULL, "/", 1) : NULL;
+
+	if (!d) {
+		if (root)
+			inode_put(root);
+		kfree(sb);
+		return ERR_PTR(-ENOMEM);
+	}
+	d->sb = sb;
+	d->inode = root;
+	sb->root = d;
+	return sb;
+}
+
 struct super_block *super_alloc(struct fs_type *type,
 				const struct super_ops *ops, uint64_t magic)
 {

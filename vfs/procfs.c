@@ -483,6 +483,21 @@ static const struct file_ops proc_file_fops = {
 	.llseek = proc_llseek,
 };
 
+int proc_show_zero(const struct proc_ctx *c, struct proc_buf *b)
+{
+	(void)c;
+	proc_printf(b, "0\n");
+	return 0;
+}
+
+int proc_store_ignore(const struct proc_ctx *c, const char *d, size_t n)
+{
+	(void)c;
+	(void)d;
+	(void)n;
+	return 0;
+}
+
 /* ---- the file system ---- */
 
 static void proc_destroy_inode(struct inode *i)
@@ -510,16 +525,7 @@ static struct super_block *proc_mount(struct fs_type *type, const char *dev,
 	if (!sb)
 		return ERR_PTR(-ENOMEM);
 	root = make_inode(sb, PK_PIDS, NULL, &none, S_IFDIR | 0555);
-	sb->root = root ? dentry_alloc(NULL, "/", 1) : NULL;
-	if (!sb->root) {
-		if (root)
-			inode_put(root);
-		kfree(sb);
-		return ERR_PTR(-ENOMEM);
-	}
-	sb->root->sb = sb;
-	sb->root->inode = root;
-	return sb;
+	return super_set_root(sb, root);
 }
 
 struct fs_type procfs_type = { .name = "proc",

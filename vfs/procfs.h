@@ -84,4 +84,9 @@ extern const struct proc_entry proc_pid_entries[];
 struct process *proc_get_process(int pid);
 void proc_put_process(struct process *p);
 
+/* "0\n", and a store that accepts and ignores what is written: for
+ * settings Strix has no use for (oom_score_adj, overcommit_memory). */
+int proc_show_zero(const struct proc_ctx *c, struct proc_buf *b);
+int proc_store_ignore(const struct proc_ctx *c, const char *d, size_t n);
+
 #endif

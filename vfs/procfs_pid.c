@@ -486,21 +486,6 @@ int proc_fdinfo(const struct proc_ctx *c, struct proc_buf *b)
 	return 0;
 }
 
-static int show_oom_adj(const struct proc_ctx *c, struct proc_buf *b)
-{
-	(void)c;
-	proc_printf(b, "0\n");
-	return 0;
-}
-
-static int store_ignore(const struct proc_ctx *c, const char *d, size_t n)
-{
-	(void)c;
-	(void)d;
-	(void)n;
-	return 0; /* no OOM killer to tune */
-}
-
 static int show_cgroup(const struct proc_ctx *c, struct proc_buf *b)
 {
 	(void)c;
@@ -526,7 +511,7 @@ const struct proc_entry proc_pid_entries[] = {
 	PROC_FILE("mountinfo", 0444, show_mountinfo),
 	PROC_FILE("mounts", 0444, show_mounts),
 	PROC_DIR("ns", ns_entries),
-	PROC_FILE_RW("oom_score_adj", 0644, show_oom_adj, store_ignore),
+	PROC_FILE_RW("oom_score_adj", 0644, proc_show_zero, proc_store_ignore),
 	PROC_LINK("root", link_root),
 	PROC_FILE("stat", 0444, show_stat),
 	PROC_FILE("statm", 0444, show_statm),

@@ -298,21 +298,6 @@ static int show_file_max(const struct proc_ctx *c, struct proc_buf *b)
 	return 0;
 }
 
-static int show_zero(const struct proc_ctx *c, struct proc_buf *b)
-{
-	(void)c;
-	proc_printf(b, "0\n");
-	return 0;
-}
-
-static int store_ignore(const struct proc_ctx *c, const char *d, size_t n)
-{
-	(void)c;
-	(void)d;
-	(void)n;
-	return 0;
-}
-
 static const struct proc_entry random_entries[] = {
 	PROC_FILE("boot_id", 0444, show_uuid),
 	PROC_FILE("uuid", 0444, show_uuid),
@@ -324,20 +309,21 @@ static const struct proc_entry kernel_entries[] = {
 	PROC_FILE_RW("hostname", 0644, show_hostname, store_hostname),
 	PROC_FILE("osrelease", 0444, show_osrelease),
 	PROC_FILE("ostype", 0444, show_ostype),
-	PROC_FILE_RW("pid_max", 0644, show_pid_max, store_ignore),
-	PROC_FILE_RW("printk", 0644, show_zero, store_ignore),
+	PROC_FILE_RW("pid_max", 0644, show_pid_max, proc_store_ignore),
+	PROC_FILE_RW("printk", 0644, proc_show_zero, proc_store_ignore),
 	PROC_DIR("random", random_entries),
 	PROC_END,
 };
 
 static const struct proc_entry fs_entries[] = {
-	PROC_FILE_RW("file-max", 0644, show_file_max, store_ignore),
-	PROC_FILE_RW("pipe-max-size", 0644, show_pipe_max, store_ignore),
+	PROC_FILE_RW("file-max", 0644, show_file_max, proc_store_ignore),
+	PROC_FILE_RW("pipe-max-size", 0644, show_pipe_max, proc_store_ignore),
 	PROC_END,
 };
 
 static const struct proc_entry vm_entries[] = {
-	PROC_FILE_RW("overcommit_memory", 0644, show_zero, store_ignore),
+	PROC_FILE_RW("overcommit_memory", 0644, proc_show_zero,
+		     proc_store_ignore),
 	PROC_END,
 };
 

@@ -276,16 +276,7 @@ static struct super_block *sys_mount(struct fs_type *type, const char *dev,
 	if (!sb)
 		return ERR_PTR(-ENOMEM);
 	r = make_inode(sb, (struct sys_node){ SK_DIR, &root, NULL, 0 });
-	sb->root = r ? dentry_alloc(NULL, "/", 1) : NULL;
-	if (!sb->root) {
-		if (r)
-			inode_put(r);
-		kfree(sb);
-		return ERR_PTR(-ENOMEM);
-	}
-	sb->root->sb = sb;
-	sb->root->inode = r;
-	return sb;
+	return super_set_root(sb, r);
 }
 
 struct fs_type sysfs_type = { .name = "sysfs",

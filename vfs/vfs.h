@@ -340,6 +340,9 @@ struct fs_type *fs_type_find(const char *name);
  * only the block size and name length; unused dentries are dropped. */
 int simple_statfs(struct super_block *sb, struct statfs_info *st);
 bool always_drop_dentry(struct dentry *d);
+/* Gives a new super block its root directory: sb, or ERR_PTR(-ENOMEM)
+ * with sb and root (which may be NULL: its allocation failed) freed. */
+struct super_block *super_set_root(struct super_block *sb, struct inode *root);
 struct super_block *super_alloc(struct fs_type *type,
 				const struct super_ops *ops, uint64_t magic);
 /* The mount on top of (mnt, d), or NULL. */
