@@ -27,7 +27,9 @@ static int clone_check(const struct clone_req *r)
 	if (f & (CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWUSER |
 		 CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWCGROUP | CLONE_PIDFD))
 		return -EINVAL;
-	if ((f & (CLONE_PARENT | CLONE_THREAD)) && current->proc->pid == 1)
+	/* Init may not make siblings (they would have no reaper), but may
+	 * make threads: glibc's pthread_create in a program run as init. */
+	if ((f & CLONE_PARENT) && current->proc->pid == 1)
 		return -EINVAL;
 	if (r->exit_signal < 0 || r->exit_signal > NSIG)
 		return -EINVAL;
