@@ -60,7 +60,7 @@ cp -a "$debs/insserv/etc/insserv.conf" "$debs/insserv/etc/insserv.conf.d" \
 # getty service (BusyBox getty) replaces it, and two services providing
 # "getty" would be an error.
 rm -f "$root/etc/init.d/agetty"
-libpkgs="libc6 librc1 libeinfo1 libselinux1 libpcre2-8-0 libpam0g libaudit1 libcap-ng0"
+libpkgs="libc6 libgcc-s1 librc1 libeinfo1 libselinux1 libpcre2-8-0 libpam0g libaudit1 libcap-ng0"
 for pkg in $libpkgs; do
 	fetch "$pkg"
 done
@@ -76,7 +76,7 @@ ln -sfn /run "$root/var/run"
 ln -sfn /run/lock "$root/var/lock"
 chmod 1777 "$root/tmp"
 # After the overlays, so test programs' libraries come along too.
-python3 initrd/copy-libs.py "$root" $(for p in $libpkgs; do echo "$debs/$p"; done)
+python3 initrd/copy-libs.py --dlopen libgcc_s.so.1 "$root" $(for p in $libpkgs; do echo "$debs/$p"; done)
 # Sorted names, root ownership, and the console node Linux's initramfs
 # wants (Strix's devtmpfs makes its own): mkcpio.py needs no privilege.
 python3 initrd/mkcpio.py "$root" "$out" dev/console:c:5:1:0600

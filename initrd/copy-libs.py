@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Copies into ROOT the shared libraries its ELF programs need.
 
-Usage: copy-libs.py ROOT PKGDIR...
+Usage: copy-libs.py [--dlopen SONAME]... ROOT PKGDIR...
 
 Every dynamically linked ELF file under ROOT is read with readelf; its
 interpreter (PT_INTERP) and NEEDED libraries are looked for in the unpacked
@@ -10,6 +10,9 @@ usr/lib, lib64) and copied to the same path under ROOT, symlinks and all,
 until the closure is complete. A library that no package has is an error:
 the program would not start. This follows the NEEDED entries, not package
 Depends, so nothing no program loads is copied (openrc-facts.md).
+--dlopen names a library programs load with dlopen rather than NEEDED
+(glibc's pthread_exit and pthread_cancel unwind through libgcc_s.so.1):
+it is copied, with its closure, when any program in ROOT uses glibc.
 """
 import os
 import re
@@ -89,7 +92,11 @@ def find(pkgdirs, name):
 
 
 def main():
-    root, pkgdirs = sys.argv[1], sys.argv[2:]
+    args, dlopened = sys.argv[1:], []
+    while args and args[0] == "--dlopen":
+        dlopened.append(args[1])
+        args = args[2:]
+    root, pkgdirs = args[0], args[1:]
     todo = []
     for dirpath, _, files in os.walk(root):
         for f in files:
@@ -104,6 +111,8 @@ def main():
             continue
         done.add(path)
         interp, needed = elf_needs(path)
+        if "libc.so.6" in needed:
+            needed += dlopened
         for name in ([interp] if interp else []) + needed:
             hit = find(pkgdirs, name)
             if not hit:
