@@ -48,7 +48,8 @@ done
 # OpenRC from Debian, with openrc-init as PID 1, and the shared libraries
 # its programs load (the NEEDED closure, found in these packages).
 fetch openrc
-cp -a "$debs/openrc/etc" "$debs/openrc/lib" "$debs/openrc/sbin" "$root/"
+cp -a "$debs/openrc/bin" "$debs/openrc/etc" "$debs/openrc/lib" \
+	"$debs/openrc/sbin" "$root/"
 mkdir -p "$root/usr"
 cp -a "$debs/openrc/usr/bin" "$debs/openrc/usr/sbin" "$root/usr/" 2>/dev/null || true
 ln -sf openrc-init "$root/sbin/init"
