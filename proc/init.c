@@ -47,6 +47,8 @@ static int init_main(void *unused)
 	(void)unused;
 	t->fs = fs_alloc_root();
 	t->files = files_alloc();
+	/* Init starts in the root control group; its children inherit. */
+	cgroup_fork(t->proc, t->proc);
 	if (IS_ERR_OR_NULL(t->fs) || IS_ERR_OR_NULL(t->files))
 		panic("init: out of memory");
 	/* Unpacked here, as root in a process, like Linux's populate_rootfs
