@@ -163,13 +163,16 @@ def find_row(rows, text):
 
 class FbconScreen(Suite):
     """A normal boot to the shell: once the kernel is quiet, the screen
-    must show the tail of the kernel log exactly as serial has it."""
+    must show the tail of the kernel log exactly as serial has it.
+    console=ttyS0 keeps init's messages off the screen (by default they
+    are shown there too), so the kernel log and the banner stay there."""
     name = "fbcon-screen"
-    timeout = 90
+    cmdline = "console=ttyS0"
+    timeout = 120
 
     def interact(self, m):
         m.wait_for("init: running init as pid 1", 60)
-        m.wait_for("login: ", 60)
+        m.wait_for("login: ", 90)
         time.sleep(1)  # the console draws at the next tick
         scr = screendump_text(m, "screen")
         m.extra["cols"] = scr.cols
