@@ -13,7 +13,8 @@ from suites import BUILD, Suite
 PROMPT = "@@> "
 # What OpenRC and its scripts print when something goes wrong.
 ERROR_LINE = re.compile(r"ERROR|\[ !! \]|\bfailed\b|not found|No such file|"
-                        r"Unable to|cannot|error", re.I)
+                        r"Unable to|cannot|can't|not permitted|denied|"
+                        r"invalid|warning|error", re.I)
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 
 

@@ -33,8 +33,9 @@ static int write_file(const char *dir, const char *name, const char *text)
 	char path[256];
 	int fd, r;
 
+	/* As a shell's "printf 0 > file" opens it. */
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	fd = open(path, O_WRONLY);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
 	if (fd < 0)
 		return -1;
 	r = (int)write(fd, text, strlen(text));
