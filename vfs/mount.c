@@ -346,6 +346,23 @@ int vfs_mount(const char *source, const char *target, const char *type,
 	return err;
 }
 
+int vfs_mount_any(const char *source, const char *target, unsigned flags,
+		  const char *opts, const char **type_out)
+{
+	int err = -ENODEV;
+
+	for (struct fs_type *t = fs_types; t; t = t->next) {
+		if (t->nodev)
+			continue;
+		err = vfs_mount(source, target, t->name, flags, opts);
+		if (!err) {
+			*type_out = t->name;
+			return 0;
+		}
+	}
+	return err;
+}
+
 static long sys_mount(uaddr_t usource, uaddr_t utarget, uaddr_t utype,
 		      unsigned long flags, uaddr_t udata)
 {

@@ -354,6 +354,24 @@ static long sys_fchdir(int fd)
 }
 SYSCALL_REGISTER(fchdir, sys_fchdir);
 
+void vfs_set_root(const struct path *p)
+{
+	struct fs_struct *fs = current->fs;
+	struct path old_root, old_cwd;
+	bool irq;
+
+	path_get(p);
+	path_get(p);
+	irq = spin_lock_irqsave(&fs->lock);
+	old_root = fs->root;
+	old_cwd = fs->cwd;
+	fs->root = *p;
+	fs->cwd = *p;
+	spin_unlock_irqrestore(&fs->lock, irq);
+	path_put(&old_root);
+	path_put(&old_cwd);
+}
+
 static long sys_chroot(uaddr_t upath)
 {
 	struct path p;
