@@ -333,6 +333,9 @@ void vdso_publish(int64_t realtime_offset_ns, uint64_t coarse_ns);
 /* Maps [vvar] and [vdso] into mm at a random address (mm->lock held); 0
  * (also when the vDSO is off) or -ENOMEM. */
 int vdso_map(struct mm *mm);
+/* arch_prctl(ARCH_MAP_VDSO_64): maps the vDSO into mm (near hint) unless
+ * it has one; the vDSO's size, -EEXIST or -ENOMEM. */
+long vdso_arch_map(struct mm *mm, uint64_t hint);
 /* Where mm's vDSO ELF header is, or 0 (for AT_SYSINFO_EHDR). */
 uint64_t vdso_base(struct mm *mm);
 /* The page at index of a VMA_VVAR or VMA_VDSO mapping, referenced; NULL

@@ -26,76 +26,32 @@ extern const char vdso_image_start[], vdso_image_end[];
 
 #define VDSO_MAX_PAGES 4
 #define PMD_SIZE (2ULL << 20)
-#define DT_NULL 0
-#define DT_NEEDED 1
-#define DT_HASH 4
-#define DT_RELA 7
-#define DT_REL 17
-#define DT_TEXTREL 22
-#define DT_JMPREL 23
-
-struct elf64_dyn {
-	int64_t d_tag;
-	uint64_t d_val;
-};
 
 static struct page *vdso_text[VDSO_MAX_PAGES];
 static unsigned vdso_npages;
 static struct page *vvar;
 static struct vdso_data *vdata; /* vvar's kernel address */
+static bool map_at_exec = true; /* vdso=0 turns it off */
 
-/* The dynamic section must ask nothing of a loader: no imports, no
- * relocations (checked at build time too, by kernel/vdso/check.sh). */
-static bool dynamic_ok(const char *img, size_t len, const struct elf64_phdr *ph)
-{
-	const struct elf64_dyn *d = (const void *)(img + ph->p_offset);
-	size_t n = ph->p_filesz / sizeof(*d);
-	bool hash = false;
+/* What glibc and musl look up (arch/x86/entry/vdso/vdso.lds.S). */
+static const char *const exports[] = {
+	"__vdso_clock_gettime", "__vdso_gettimeofday", "__vdso_time",
+	"__vdso_getcpu",	"__vdso_clock_getres",
+};
 
-	if (ph->p_offset > len || ph->p_filesz > len - ph->p_offset ||
-	    ph->p_offset % 8)
-		return false;
-	for (size_t i = 0; i < n && d[i].d_tag != DT_NULL; i++) {
-		switch (d[i].d_tag) {
-		case DT_NEEDED:
-		case DT_RELA:
-		case DT_REL:
-		case DT_TEXTREL:
-		case DT_JMPREL:
-			return false;
-		case DT_HASH:
-			hash = true;
-		}
-	}
-	return hash;
-}
-
-/* An ET_DYN with one PT_LOAD at address and offset 0 and a clean
- * PT_DYNAMIC; what a loader-free mapping of the raw image needs. */
+/* Loader-free and exporting what it must (kernel/lib/vdso_image.c; the
+ * build checks the same with readelf, kernel/vdso/check.sh). */
 static bool image_ok(const char *img, size_t len)
 {
-	const struct elf64_ehdr *eh = (const void *)img;
-	const struct elf64_phdr *ph;
-	unsigned loads = 0;
-	bool dynamic = false;
-
-	if (elf_check_header(img, len) || eh->e_type != ET_DYN)
+	if (vdso_image_check(img, len))
 		return false;
-	ph = (const void *)(img + eh->e_phoff);
-	for (unsigned i = 0; i < eh->e_phnum; i++) {
-		if (ph[i].p_type == PT_LOAD) {
-			loads++;
-			if (ph[i].p_vaddr || ph[i].p_offset ||
-			    ph[i].p_filesz != ph[i].p_memsz ||
-			    ph[i].p_filesz > len || (ph[i].p_flags & PF_W))
-				return false;
-		} else if (ph[i].p_type == PT_DYNAMIC) {
-			dynamic = dynamic_ok(img, len, &ph[i]);
-			if (!dynamic)
-				return false;
-		}
+	for (size_t i = 0; i < ARRAY_SIZE(exports); i++) {
+		uint64_t at = vdso_image_sym(img, len, exports[i]);
+
+		if (!at || at >= len)
+			return false;
 	}
-	return loads == 1 && dynamic;
+	return true;
 }
 
 /* The CPU can tell user space its number (kernel/cpu.c sets IA32_TSC_AUX
@@ -134,10 +90,9 @@ void vdso_init(void)
 	size_t len = vdso_image_end - vdso_image_start;
 	const char *opt = cmdline_get("vdso");
 
-	if (opt && !strcmp(opt, "0")) {
-		pr_info("vdso: off (vdso=0)\n");
-		return;
-	}
+	/* As Linux's vdso=0: not mapped at exec, yet arch_prctl can. */
+	if (opt && !strcmp(opt, "0"))
+		map_at_exec = false;
 	if (!image_ok(vdso_image_start, len) ||
 	    len > VDSO_MAX_PAGES * PAGE_SIZE)
 		panic("vdso: the embedded image is not a loader-free ELF");
@@ -155,7 +110,8 @@ void vdso_init(void)
 	if (!vvar)
 		panic("vdso: out of memory");
 	vvar_init();
-	pr_info("vdso: %zu bytes, clocks %s, getcpu by %s\n", len,
+	pr_info("vdso: %zu bytes%s, clocks %s, getcpu by %s\n", len,
+		map_at_exec ? "" : " (not mapped at exec: vdso=0)",
 		vdata->clock_mode == VDSO_CLOCK_TSC ? "from the TSC" :
 						      "by syscall",
 		vdata->getcpu_mode == VDSO_GETCPU_RDPID ? "RDPID" : "LSL");
@@ -206,24 +162,76 @@ static uint64_t choose_addr(struct mm *mm, uint64_t len)
 	return start + r % ((end - start) / PAGE_SIZE + 1) * PAGE_SIZE;
 }
 
-int vdso_map(struct mm *mm)
+/* [vvar] at addr, [vdso] right above it. mm->lock held. */
+static int map_at(struct mm *mm, uint64_t addr)
 {
 	uint64_t vvar_len = VDSO_VVAR_PAGES * PAGE_SIZE;
-	uint64_t len = vvar_len + vdso_npages * PAGE_SIZE, addr;
 	int err;
 
-	if (!vdata)
-		return 0;
-	addr = choose_addr(mm, len);
-	if (!addr)
-		addr = vma_free_range(mm, len);
-	if (!addr)
-		return -ENOMEM;
 	err = vma_map(mm, addr, vvar_len, PROT_READ, VMA_VVAR, NULL, NULL, 0);
 	if (!err)
-		err = vma_map(mm, addr + vvar_len, len - vvar_len,
+		err = vma_map(mm, addr + vvar_len, vdso_npages * PAGE_SIZE,
 			      PROT_READ | PROT_EXEC, VMA_VDSO, NULL, NULL, 0);
 	return err;
+}
+
+static uint64_t total_len(void)
+{
+	return (VDSO_VVAR_PAGES + vdso_npages) * PAGE_SIZE;
+}
+
+int vdso_map(struct mm *mm)
+{
+	uint64_t addr;
+
+	if (!vdata || !map_at_exec)
+		return 0;
+	addr = choose_addr(mm, total_len());
+	if (!addr)
+		addr = vma_free_range(mm, total_len());
+	if (!addr)
+		return -ENOMEM;
+	return map_at(mm, addr);
+}
+
+/* Nothing mapped in [addr, addr + len), which is inside user space. */
+static bool range_free(struct mm *mm, uint64_t addr, uint64_t len)
+{
+	struct vma *v;
+
+	if (addr < 0x10000 || !user_range_ok(addr, len))
+		return false;
+	list_for_each_entry(v, &mm->vmas, link)
+	{
+		if (v->start < addr + len && v->end > addr)
+			return false;
+	}
+	return true;
+}
+
+long vdso_arch_map(struct mm *mm, uint64_t hint)
+{
+	uint64_t addr = ALIGN_UP(hint, PAGE_SIZE);
+	struct vma *v;
+	long ret = -EEXIST;
+
+	if (!vdata)
+		return -ENODEV;
+	mutex_lock(&mm->lock);
+	list_for_each_entry(v, &mm->vmas, link)
+	{
+		if (v->flags & VMA_SPECIAL)
+			goto out;
+	}
+	/* The hint is only a hint, as for mmap without MAP_FIXED. */
+	if (!range_free(mm, addr, total_len()))
+		addr = vma_free_range(mm, total_len());
+	ret = addr ? map_at(mm, addr) : -ENOMEM;
+	if (!ret)
+		ret = vdso_npages * PAGE_SIZE; /* Linux: the image's size */
+out:
+	mutex_unlock(&mm->lock);
+	return ret;
 }
 
 uint64_t vdso_base(struct mm *mm)

@@ -126,7 +126,8 @@ static void *vdso_sym(const char *name, const char *version)
 		const Elf64_Sym *s = &vd.sym[i];
 		const char *v = version_name(vd.versym[i] & 0x7fff);
 
-		if (strcmp(vd.str + s->st_name, name) || s->st_shndx == SHN_UNDEF)
+		if (strcmp(vd.str + s->st_name, name) ||
+		    s->st_shndx == SHN_UNDEF)
 			continue;
 		if (ELF64_ST_TYPE(s->st_info) != STT_FUNC)
 			continue;
@@ -186,8 +187,8 @@ TEST(symbols_have_linux_2_6_versions)
 TEST(clock_gettime_agrees_with_syscall)
 {
 	static const clockid_t clocks[] = {
-		CLOCK_REALTIME,	       CLOCK_MONOTONIC,	 CLOCK_MONOTONIC_RAW,
-		CLOCK_BOOTTIME,	       CLOCK_TAI,	 CLOCK_REALTIME_COARSE,
+		CLOCK_REALTIME,		CLOCK_MONOTONIC, CLOCK_MONOTONIC_RAW,
+		CLOCK_BOOTTIME,		CLOCK_TAI,	 CLOCK_REALTIME_COARSE,
 		CLOCK_MONOTONIC_COARSE,
 	};
 	cgt_fn f = vdso_cgt();
@@ -201,8 +202,8 @@ TEST(clock_gettime_agrees_with_syscall)
 		c = sys_ns(clocks[i]);
 		b = ns(ts);
 		if (a > b || b > c)
-			printf("    clock %d: %lld %lld %lld\n", clocks[i], a, b,
-			       c);
+			printf("    clock %d: %lld %lld %lld\n", clocks[i], a,
+			       b, c);
 		CHECK(a <= b && b <= c);
 		CHECK(c - a < 100000000); /* 100 ms, even under emulation */
 		CHECK(ts.tv_nsec >= 0 && ts.tv_nsec < 1000000000);
@@ -249,7 +250,9 @@ TEST(gettimeofday_and_time_agree)
 	gtod_fn g = (gtod_fn)vdso_sym("__vdso_gettimeofday", "LINUX_2.6");
 	time_fn t = (time_fn)vdso_sym("__vdso_time", "LINUX_2.6");
 	struct timeval tv;
-	struct { int minuteswest, dsttime; } tz = { -1, -1 };
+	struct {
+		int minuteswest, dsttime;
+	} tz = { -1, -1 };
 	long long a, b, c;
 	long s0, s1, s2, out = 0;
 
@@ -445,8 +448,7 @@ TEST(vdso_and_vvar_are_not_writable)
 	/* [vvar] can never become writable or executable. */
 	CHECK_ERR(mprotect((void *)lo, hi - lo, PROT_READ | PROT_WRITE),
 		  EACCES);
-	CHECK_ERR(mprotect((void *)lo, hi - lo, PROT_READ | PROT_EXEC),
-		  EACCES);
+	CHECK_ERR(mprotect((void *)lo, hi - lo, PROT_READ | PROT_EXEC), EACCES);
 }
 
 TEST(fork_keeps_the_vdso)
@@ -462,9 +464,8 @@ TEST(fork_keeps_the_vdso)
 		uintptr_t lo, hi;
 		char perms[5];
 
-		if (f(CLOCK_MONOTONIC, &ts) || !find_map("[vdso]", &lo, &hi,
-							 perms) ||
-		    lo != base)
+		if (f(CLOCK_MONOTONIC, &ts) ||
+		    !find_map("[vdso]", &lo, &hi, perms) || lo != base)
 			_exit(3);
 		_exit(0);
 	}
@@ -576,4 +577,81 @@ TEST(settime_reaches_the_vdso)
 	CHECK_EQ(clock_settime(CLOCK_REALTIME, &now), 0);
 	CHECK(a <= b && b <= c);
 	CHECK(ts.tv_sec >= now.tv_sec + 100000 - 1);
+}
+
+struct special_map {
+	uintptr_t lo, hi;
+};
+
+/* Every [vvar*] and [vdso] mapping, in address order; how many. */
+static int special_maps(struct special_map *m, int max)
+{
+	FILE *f = fopen("/proc/self/maps", "r");
+	char line[512];
+	int n = 0;
+
+	CHECK(f);
+	while (fgets(line, sizeof(line), f) && n < max) {
+		unsigned long a, b;
+
+		if (!strstr(line, "[vvar") && !strstr(line, "[vdso]"))
+			continue;
+		CHECK(sscanf(line, "%lx-%lx", &a, &b) == 2);
+		m[n].lo = a;
+		m[n++].hi = b;
+	}
+	fclose(f);
+	return n;
+}
+
+/* mremap may move the whole set (CRIU does): the code still finds its
+ * data at the same distance and keeps working. */
+TEST(mremap_moves_it_whole)
+{
+	struct special_map m[8];
+	int n = special_maps(m, 8);
+	uintptr_t span, to;
+	cgt_fn f = vdso_cgt();
+	struct timespec ts;
+	void *area;
+
+	CHECK(n >= 2);
+	span = m[n - 1].hi - m[0].lo;
+	area = mmap(NULL, span, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	CHECK(area != MAP_FAILED);
+	to = (uintptr_t)area;
+	for (int i = 0; i < n; i++)
+		CHECK(mremap((void *)m[i].lo, m[i].hi - m[i].lo,
+			     m[i].hi - m[i].lo, MREMAP_MAYMOVE | MREMAP_FIXED,
+			     (void *)(to + m[i].lo - m[0].lo)) != MAP_FAILED);
+	/* The code moved by as much as the first mapping did. */
+	f = (cgt_fn)((uintptr_t)f + (to - m[0].lo));
+	CHECK_EQ(f(CLOCK_MONOTONIC, &ts), 0);
+	CHECK(ns(ts) > 0);
+	CHECK(special_maps(m, 8) == n && m[0].lo == to);
+}
+
+/* arch_prctl(ARCH_MAP_VDSO_64) (CRIU's): only where there is none. */
+TEST(arch_prctl_maps_it_again)
+{
+	struct special_map m[8];
+	int n = special_maps(m, 8);
+	uintptr_t lo, hi;
+	char perms[5];
+	struct timespec ts;
+	cgt_fn f = vdso_cgt();
+	long size;
+
+	CHECK_ERR(syscall(SYS_arch_prctl, 0x2003, 0), EEXIST);
+	for (int i = 0; i < n; i++)
+		CHECK_EQ(munmap((void *)m[i].lo, m[i].hi - m[i].lo), 0);
+	CHECK_EQ(special_maps(m, 8), 0);
+	size = syscall(SYS_arch_prctl, 0x2003, 0);
+	CHECK(size > 0 && size % 4096 == 0);
+	CHECK(find_map("[vdso]", &lo, &hi, perms));
+	CHECK_EQ(hi - lo, size);
+	f = (cgt_fn)((uintptr_t)f - getauxval(AT_SYSINFO_EHDR) + lo);
+	CHECK_EQ(f(CLOCK_MONOTONIC, &ts), 0);
+	CHECK(ns(ts) > 0);
+	CHECK_ERR(syscall(SYS_arch_prctl, 0x2003, 0), EEXIST);
 }

@@ -54,7 +54,7 @@ TEST(ld_so_loads_the_vdso)
 TEST(clocks_agree_with_syscalls)
 {
 	static const clockid_t clocks[] = {
-		CLOCK_REALTIME, CLOCK_MONOTONIC, CLOCK_MONOTONIC_RAW,
+		CLOCK_REALTIME, CLOCK_MONOTONIC,       CLOCK_MONOTONIC_RAW,
 		CLOCK_BOOTTIME, CLOCK_REALTIME_COARSE, CLOCK_MONOTONIC_COARSE,
 	};
 	struct timespec ts;
