@@ -325,7 +325,7 @@ extern uint64_t tsc_hz;
 struct mm;
 struct page;
 /* Checks the embedded vDSO image and sets up its pages and the vvar page;
- * after timer_init. vdso=0 on the command line leaves it off. */
+ * after timer_init. With vdso=0 on the command line exec maps none. */
 void vdso_init(void);
 /* Publishes the wall-clock offset and the last tick's CLOCK_MONOTONIC to
  * the vvar page (under its seqcount). Callers serialise (proc/clock.c). */

@@ -78,7 +78,21 @@ TEST(clocks_agree_with_syscalls)
 	CHECK(a <= b && b <= syscall(SYS_time, NULL));
 	CHECK_ERR(clock_gettime(12345, &ts), EINVAL);
 	CHECK_EQ(clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts), 0);
-	CHECK(sched_getcpu() >= 0);
+}
+
+/* glibc's sched_getcpu (rseq's cpu_id, else the vDSO's getcpu) names the
+ * CPU the process is pinned to. */
+TEST(sched_getcpu_agrees_with_syscall)
+{
+	unsigned cpu = ~0u;
+	cpu_set_t set;
+
+	CHECK_EQ(syscall(SYS_getcpu, &cpu, NULL, NULL), 0);
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	CHECK_EQ(sched_setaffinity(0, sizeof(set), &set), 0);
+	CHECK_EQ(syscall(SYS_getcpu, &cpu, NULL, NULL), 0);
+	CHECK_EQ(sched_getcpu(), cpu);
 }
 
 static double loop_ns(int n, int use_syscall)
