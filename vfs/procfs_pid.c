@@ -350,6 +350,10 @@ static int show_maps(const struct proc_ctx *c, struct proc_buf *b)
 			    file_name(v->file, name, PATH_MAX) >= 0) {
 				label = name;
 				ino = v->file->inode->ino;
+			} else if (v->flags & VMA_VVAR) {
+				label = "[vvar]";
+			} else if (v->flags & VMA_VDSO) {
+				label = "[vdso]";
 			} else if (v->flags & VMA_HEAP) {
 				label = "[heap]";
 			} else if (v->flags & VMA_GROWSDOWN) {
