@@ -268,3 +268,33 @@ class Disk(Suite):
             _region(self.gpt, *GPT_P2)).hexdigest() == self.sha_p2, ""
         p6 = _region(self.mbr, *MBR_P6)
         yield "host/logical-written", p6[4096:4104] == b"LOGICAL6", ""
+
+
+class DiskIntx(Disk):
+    """The same disks with MSI turned off (pci=nomsi): the HBA interrupts
+    through the IOAPIC, level-triggered on a PCI GSI."""
+    name = "disk-intx"
+    cmdline = "pci=nomsi panic=exit"
+    timeout = 300
+
+    def session(self, m):
+        self.step(m, "login", "", "strix login: ", timeout=180)
+        self.step(m, "shell", "root\n", "# ")
+        self.step(m, "prompt", f"PS1='{PROMPT}'\n", "\n" + PROMPT)
+        self.run(m, "sha256", "sha256sum /dev/sdb2 /dev/sdc5", 300)
+        self.run(m, "write", "printf LOGICAL6 | dd of=/dev/sdc6 bs=1"
+                 " seek=4096 conv=notrunc; sync")
+        self.step(m, "poweroff", "poweroff\n", "Power down", timeout=90)
+
+    def check(self, run):
+        yield from self.results
+        s = run.serial
+        yield "no-panic", "Kernel panic" not in s, ""
+        yield "log/intx", re.search(r"ahci: INTx on GSI (1[6-9]|2[0-3]) ",
+                                    s) is not None, ""
+        sha = self.out.get("sha256", "")
+        yield "sha256/gpt-partition", f"{self.sha_p2}  /dev/sdb2" in sha, ""
+        yield "sha256/logical-partition", f"{self.sha_p5}  /dev/sdc5" in sha, ""
+        p6 = _region(self.mbr, *MBR_P6)
+        yield "host/logical-written", p6[4096:4104] == b"LOGICAL6", ""
+        yield "exit", run.exit_code == 0, f"exit status {run.exit_code}"
