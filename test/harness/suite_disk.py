@@ -155,7 +155,7 @@ class Disk(Suite):
                  "sdb/sdb2/size sdb/sdb2/partition sdc/sdc6/start; cd /")
         self.run(m, "ioctls", "blockdev --getsize64 /dev/sdb2; "
                  "blockdev --getss /dev/sdb; blockdev --getro /dev/sdb1; "
-                 "blockdev --getsz /dev/sdc5")
+                 "blockdev --getsz /dev/sdc5; blockdev --getsize /dev/sdc6")
         self.run(m, "sha256", "sha256sum /dev/sdb2 /dev/sdc5", 300)
         self.run(m, "readspeed", "blockdev --flushbufs /dev/sdb2 && "
                  "cat /proc/uptime && dd if=/dev/sdb2 of=/dev/null bs=1M && "
@@ -222,7 +222,7 @@ class Disk(Suite):
         want = "8:16\n65536\n0\n0\n8:18\n16384\n47104\n2\n13312\n"
         yield "sysfs/attrs", want in sysfs, repr(sysfs[-200:])
         yield "sysfs/block", all(d in sysfs for d in ("sda", "sdb", "sdd")), ""
-        yield "ioctls", "24117248\r\n512\r\n0\r\n4096\r\n" in \
+        yield "ioctls", "24117248\r\n512\r\n0\r\n4096\r\n3072\r\n" in \
             out.get("ioctls", ""), repr(out.get("ioctls", "")[-120:])
         sha = out.get("sha256", "")
         yield "sha256/gpt-partition", f"{self.sha_p2}  /dev/sdb2" in sha, ""
