@@ -22,6 +22,7 @@ GPT_P2 = (16384, 47104)
 # The MBR disk (sdc): 8 MiB; sdc1 at 2048, sdc2 extended at 6144 holding
 # sdc5 at 8192 (4096 sectors) and sdc6 at 13312 (3072 sectors).
 MBR_SECTORS = 16384
+MBR_P1 = (2048, 4096)
 MBR_P5 = (8192, 4096)
 MBR_P6 = (13312, 3072)
 # The failing disk (sdd): reads of sector 4096 fail.
@@ -93,6 +94,9 @@ class Disk(Suite):
             f.truncate(BAD_SECTORS * SECTOR)
         self.sha_p2 = hashlib.sha256(_region(self.gpt, *GPT_P2)).hexdigest()
         self.sha_p5 = hashlib.sha256(_region(self.mbr, *MBR_P5)).hexdigest()
+        self.sha_gpt1 = hashlib.sha256(_region(self.gpt, *GPT_P1)).hexdigest()
+        self.sha_mbr1 = hashlib.sha256(
+            _region(self.mbr, *MBR_P1)).hexdigest()
         self.p1_before = _region(self.gpt, *GPT_P1)
 
     @property
@@ -157,9 +161,15 @@ class Disk(Suite):
                  "blockdev --getss /dev/sdb; blockdev --getro /dev/sdb1; "
                  "blockdev --getsz /dev/sdc5; blockdev --getsize /dev/sdc6")
         self.run(m, "sha256", "sha256sum /dev/sdb2 /dev/sdc5", 300)
+        # Two disks at once: two ports, the cache and the slots shared.
+        self.run(m, "parallel", "blockdev --flushbufs /dev/sdb1 && "
+                 "blockdev --flushbufs /dev/sdc1 && "
+                 "sha256sum /dev/sdb1 & sha256sum /dev/sdc1 & wait", 300)
+        t0 = time.time()
         self.run(m, "readspeed", "blockdev --flushbufs /dev/sdb2 && "
                  "cat /proc/uptime && dd if=/dev/sdb2 of=/dev/null bs=1M && "
                  "cat /proc/uptime", 300)
+        self.host_seconds = time.time() - t0
         self.run(m, "write", "yes strix-disk-test | head -c 1000000 > /tmp/p"
                  f" && dd if=/tmp/p of=/dev/sdb1 bs=512 seek={WRITE_SEEK}"
                  " conv=notrunc && printf LOGICAL6 | dd of=/dev/sdc6 bs=1"
@@ -227,6 +237,9 @@ class Disk(Suite):
         sha = out.get("sha256", "")
         yield "sha256/gpt-partition", f"{self.sha_p2}  /dev/sdb2" in sha, ""
         yield "sha256/logical-partition", f"{self.sha_p5}  /dev/sdc5" in sha, ""
+        par = out.get("parallel", "")
+        yield "parallel/sdb1", f"{self.sha_gpt1}  /dev/sdb1" in par, ""
+        yield "parallel/sdc1", f"{self.sha_mbr1}  /dev/sdc1" in par, ""
         speed = re.search(r"\n([\d.]+) [\d.]+\r\n23\+0 records in.*"
                           r"\n([\d.]+) [\d.]+\r\n", out.get("readspeed", ""),
                           re.S)
@@ -235,7 +248,8 @@ class Disk(Suite):
             ms = max(round((float(speed.group(2)) -
                             float(speed.group(1))) * 1000), 1)
             print(f"  disk: sequential read of sdb2 (23 MiB, dd bs=1M, TCG):"
-                  f" {ms} ms, {23 * 1000 / ms:.1f} MiB/s")
+                  f" {ms} ms guest time, {23 * 1000 / ms:.1f} MiB/s; "
+                  f"{self.host_seconds:.2f} s on the host for the command")
         yield "past-end-write/enospc", "No space left on device" in \
             out.get("past-end-write", ""), out.get("past-end-write", "")[-200:]
         yield "past-end-read/eof", "0+0 records in" in \
