@@ -226,6 +226,8 @@ class Disk(Suite):
                      "   8       48       4096 sdd"]:
             yield f"proc-partitions/{line.split()[-1]}", line in parts, \
                 repr(parts[-400:])
+        yield "proc-partitions/sda1", re.search(
+            r"   8        1 +\d+ sda1\r\n", parts) is not None, ""
         yield "proc-partitions/header", \
             "major minor  #blocks  name\r\n\r\n" in parts, ""
         sysfs = out.get("sysfs", "").replace("\r", "")
