@@ -153,7 +153,7 @@ struct super_ops {
 		       const char *opts);
 	/* /proc/mounts: options beyond rw/ro, e.g. ",mode=755". */
 	void (*show_options)(struct super_block *sb, char *buf, size_t size);
-	/* sync(2), syncfs(2), umount: write the file system's own dirty
+	/* sync(2) and syncfs(2): write the file system's own dirty
 	 * state (super block, bitmaps, inodes) into the buffer cache or to
 	 * the disk; the block layer then writes the cache back. Optional. */
 	int (*sync_fs)(struct super_block *sb);
