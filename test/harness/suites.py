@@ -296,5 +296,6 @@ SUITES = [
 from suite_console import Console  # noqa: E402
 from suite_keyboard import Keyboard  # noqa: E402
 from suite_openrc import OpenRC  # noqa: E402
+from suite_disk import Disk, DiskIntx  # noqa: E402
 
-SUITES += [Console(), Keyboard(), OpenRC()]
+SUITES += [Console(), Keyboard(), OpenRC(), Disk(), DiskIntx()]
