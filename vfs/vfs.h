@@ -330,6 +330,10 @@ int path_parent_at(int dirfd, const char *path, struct path *parent, char *last,
 /* Copies a path from user memory into a PATH_MAX kmalloc buffer. */
 char *path_from_user(uaddr_t upath, int *err);
 
+/* root= on the command line (with rootfstype=, rootflags=, rootwait, rw):
+ * mounts that disk and makes it the caller's root, as Linux's
+ * prepare_namespace; panics, as Linux, when it cannot. */
+void vfs_mount_root_device(void);
 /* Makes p the caller's root and working directory (root=, as Linux's
  * chroot(".") after moving the root mount). */
 void vfs_set_root(const struct path *p);
