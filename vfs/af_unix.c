@@ -69,7 +69,7 @@ static void attach(struct socket *s, struct unix_sock *u)
 	u->ino = s->file->inode->ino;
 }
 
-static int unix_create(struct socket *s, int protocol)
+int unix_create(struct socket *s, int protocol)
 {
 	struct unix_sock *u;
 
@@ -157,7 +157,7 @@ static void unix_release_sock(struct unix_sock *u, bool embryo)
 	unix_sock_put(u);
 }
 
-static void unix_release(struct socket *s)
+void unix_release(struct socket *s)
 {
 	struct unix_sock *u = unix_sk(s);
 
@@ -307,7 +307,7 @@ static int bind_path(struct unix_sock *u, char *addr, int len)
 	return err;
 }
 
-static int unix_bind(struct socket *s, const void *uaddr, int len)
+int unix_bind(struct socket *s, const void *uaddr, int len)
 {
 	struct unix_sock *u = unix_sk(s);
 	char addr[SOCKADDR_STORAGE_SIZE + 1];
@@ -380,7 +380,7 @@ struct unix_sock *unix_find(const struct linux_sockaddr_un *sun, int len,
 	return u;
 }
 
-static int unix_getname(struct socket *s, void *addr, bool peer)
+int unix_getname(struct socket *s, void *addr, bool peer)
 {
 	struct unix_sock *u = unix_sk(s);
 	struct unix_addr *a;
@@ -414,7 +414,7 @@ static void link_pair(struct unix_sock *a, struct unix_sock *b)
 	a->state = b->state = US_ESTABLISHED;
 }
 
-static int unix_socketpair(struct socket *a, struct socket *b)
+int unix_socketpair(struct socket *a, struct socket *b)
 {
 	struct linux_ucred c = unix_current_cred(true);
 
@@ -559,15 +559,14 @@ static int dgram_connect(struct socket *s, const void *addr, int len)
 	return 0;
 }
 
-static int unix_connect(struct socket *s, const void *addr, int len,
-			bool nonblock)
+int unix_connect(struct socket *s, const void *addr, int len, bool nonblock)
 {
 	if (s->type == SOCK_DGRAM)
 		return dgram_connect(s, addr, len);
 	return stream_connect(s, addr, len, nonblock);
 }
 
-static int unix_listen(struct socket *s, int backlog)
+int unix_listen(struct socket *s, int backlog)
 {
 	struct unix_sock *u = unix_sk(s);
 	int err = 0;
@@ -613,7 +612,7 @@ static struct unix_sock *take_embryo(struct unix_sock *u)
 	return e;
 }
 
-static int unix_accept(struct socket *s, struct socket *ns, bool nonblock)
+int unix_accept(struct socket *s, struct socket *ns, bool nonblock)
 {
 	struct unix_sock *u = unix_sk(s), *e;
 	uint64_t deadline = sock_deadline(s->rcvtimeo_ns);
@@ -642,7 +641,7 @@ static int unix_accept(struct socket *s, struct socket *ns, bool nonblock)
 	return 0;
 }
 
-static int unix_shutdown(struct socket *s, int how)
+int unix_shutdown(struct socket *s, int how)
 {
 	struct unix_sock *u = unix_sk(s), *peer;
 	int mode = (how + 1) & SHUTDOWN_MASK, peer_mode = 0;
@@ -662,165 +661,3 @@ static int unix_shutdown(struct socket *s, int how)
 	wake_up(&u->wq);
 	return 0;
 }
-
-/* ---- readiness (Linux's unix_poll and unix_dgram_poll) ---- */
-
-static bool writable(const struct unix_sock *u)
-{
-	return u->state != US_LISTEN && (u->wmem << 2) <= (size_t)u->sndbuf;
-}
-
-static unsigned stream_poll(struct unix_sock *u)
-{
-	unsigned mask = 0;
-
-	if (u->err)
-		mask |= POLLERR;
-	if (u->shutdown == SHUTDOWN_MASK)
-		mask |= POLLHUP;
-	if (u->shutdown & RCV_SHUTDOWN)
-		mask |= POLLRDHUP | POLLIN | POLLRDNORM;
-	if (!list_empty(&u->rxq) || !list_empty(&u->acceptq))
-		mask |= POLLIN | POLLRDNORM;
-	if (u->state == US_CLOSE)
-		mask |= POLLHUP;
-	if (writable(u))
-		mask |= POLLOUT | POLLWRNORM | POLLWRBAND;
-	return mask;
-}
-
-static unsigned dgram_poll(struct unix_sock *u)
-{
-	struct unix_sock *other = u->peer;
-	unsigned mask = 0;
-
-	if (u->err)
-		mask |= POLLERR;
-	if (u->shutdown & RCV_SHUTDOWN)
-		mask |= POLLRDHUP | POLLIN | POLLRDNORM;
-	if (u->shutdown == SHUTDOWN_MASK)
-		mask |= POLLHUP;
-	if (!list_empty(&u->rxq))
-		mask |= POLLIN | POLLRDNORM;
-	if (u->type == SOCK_SEQPACKET && u->state == US_CLOSE)
-		mask |= POLLHUP;
-	if (!writable(u))
-		return mask;
-	if (other && other->peer != u && other->rx_count > UNIX_MAX_DGRAM_QLEN)
-		return mask;
-	return mask | POLLOUT | POLLWRNORM | POLLWRBAND;
-}
-
-static unsigned unix_poll(struct socket *s, struct poll_table *pt)
-{
-	struct unix_sock *u = unix_sk(s);
-	unsigned mask;
-
-	poll_wait(pt, &u->wq);
-	mutex_lock(&unix_mutex);
-	mask = s->type == SOCK_STREAM ? stream_poll(u) : dgram_poll(u);
-	mutex_unlock(&unix_mutex);
-	return mask;
-}
-
-/* ---- ioctl and options ---- */
-
-static long unix_ioctl(struct socket *s, unsigned cmd, uaddr_t arg)
-{
-	struct unix_sock *u = unix_sk(s);
-	struct unix_skb *skb;
-	long n = 0;
-
-	if (cmd != SIOCINQ && cmd != SIOCOUTQ)
-		return -ENOTTY;
-	mutex_lock(&unix_mutex);
-	if (cmd == SIOCOUTQ) {
-		n = (long)u->wmem;
-	} else if (u->state == US_LISTEN) {
-		n = -EINVAL;
-	} else if (u->type == SOCK_DGRAM) {
-		if (!list_empty(&u->rxq))
-			n = (long)list_first_entry(&u->rxq, struct unix_skb,
-						   link)
-				    ->len;
-	} else {
-		list_for_each_entry(skb, &u->rxq, link)
-			n += (long)(skb->len - skb->off);
-	}
-	mutex_unlock(&unix_mutex);
-	if (n < 0)
-		return n;
-	return put_user((int)n, arg) ? -EFAULT : 0;
-}
-
-static int unix_getsockopt(struct socket *s, int name, void *val, int len)
-{
-	struct unix_sock *u = unix_sk(s);
-	int v;
-
-	(void)len;
-	mutex_lock(&unix_mutex);
-	switch (name) {
-	case SO_PEERCRED:
-		memcpy(val, &u->peercred, sizeof(u->peercred));
-		mutex_unlock(&unix_mutex);
-		return sizeof(u->peercred);
-	case SO_ERROR:
-		v = u->err;
-		u->err = 0;
-		break;
-	case SO_ACCEPTCONN:
-		v = u->state == US_LISTEN;
-		break;
-	default:
-		mutex_unlock(&unix_mutex);
-		return -ENOPROTOOPT;
-	}
-	mutex_unlock(&unix_mutex);
-	memcpy(val, &v, sizeof(v));
-	return sizeof(v);
-}
-
-static void unix_opt_changed(struct socket *s)
-{
-	struct unix_sock *u = unix_sk(s);
-
-	mutex_lock(&unix_mutex);
-	u->passcred = s->passcred;
-	u->sndbuf = s->sndbuf;
-	mutex_unlock(&unix_mutex);
-	wake_up(&u->wq);
-}
-
-static ssize_t unix_sendmsg(struct socket *s, struct sock_msg *m, bool nb)
-{
-	if (s->type == SOCK_STREAM)
-		return unix_stream_sendmsg(s, m, nb);
-	return unix_dgram_sendmsg(s, m, nb);
-}
-
-static ssize_t unix_recvmsg(struct socket *s, struct sock_msg *m, bool nb)
-{
-	if (s->type == SOCK_STREAM)
-		return unix_stream_recvmsg(s, m, nb);
-	return unix_dgram_recvmsg(s, m, nb);
-}
-
-const struct proto_ops unix_ops = {
-	.family = AF_UNIX,
-	.create = unix_create,
-	.release = unix_release,
-	.bind = unix_bind,
-	.connect = unix_connect,
-	.socketpair = unix_socketpair,
-	.accept = unix_accept,
-	.getname = unix_getname,
-	.poll = unix_poll,
-	.ioctl = unix_ioctl,
-	.listen = unix_listen,
-	.shutdown = unix_shutdown,
-	.sendmsg = unix_sendmsg,
-	.recvmsg = unix_recvmsg,
-	.getsockopt = unix_getsockopt,
-	.opt_changed = unix_opt_changed,
-};

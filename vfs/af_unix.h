@@ -91,6 +91,17 @@ int unix_validate_addr(const void *addr, int len);
 /* Binds an unbound socket to an abstract autobind name; unix_mutex held. */
 int unix_autobind_locked(struct unix_sock *u);
 
+/* af_unix.c: the proto_ops entries af_unix_ops.c's table points to. */
+int unix_create(struct socket *s, int protocol);
+void unix_release(struct socket *s);
+int unix_bind(struct socket *s, const void *addr, int len);
+int unix_connect(struct socket *s, const void *addr, int len, bool nonblock);
+int unix_socketpair(struct socket *a, struct socket *b);
+int unix_accept(struct socket *s, struct socket *ns, bool nonblock);
+int unix_getname(struct socket *s, void *addr, bool peer);
+int unix_listen(struct socket *s, int backlog);
+int unix_shutdown(struct socket *s, int how);
+
 /* Wakes the dgram sockets that send to u (their POLLOUT may change);
  * unix_mutex held. */
 void unix_wake_senders(struct unix_sock *u);

@@ -9,10 +9,12 @@
 
 static struct unix_skb *skb_alloc(size_t len)
 {
-	struct unix_skb *skb = kzalloc(sizeof(*skb) + len);
+	struct unix_skb *skb = kmalloc(sizeof(*skb) + len);
 
-	if (skb)
-		skb->len = len;
+	if (!skb)
+		return NULL;
+	memset(skb, 0, sizeof(*skb)); /* the data is written over */
+	skb->len = len;
 	return skb;
 }
 

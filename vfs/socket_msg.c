@@ -386,14 +386,17 @@ SYSCALL_REGISTER(sendmmsg, sys_sendmmsg);
 ssize_t sock_rw_iter(struct file *f, struct msg_iter *it, bool write)
 {
 	struct socket *s = sock_from_file(f);
-	struct sock_msg *m = kzalloc(sizeof(*m));
-	ssize_t r;
+	struct sock_msg m;
 
-	if (!m)
-		return -ENOMEM;
-	m->it = *it;
-	r = write ? s->ops->sendmsg(s, m, f->flags & O_NONBLOCK) :
-		    s->ops->recvmsg(s, m, f->flags & O_NONBLOCK);
-	kfree(m);
-	return r;
+	/* On the stack: read and write are the hot path. */
+	memset(&m, 0, offsetof(struct sock_msg, name));
+	m.namelen = 0;
+	m.ctl = NULL;
+	m.ctl_len = 0;
+	m.uctl = 0;
+	m.uctl_len = 0;
+	m.flags = m.out_flags = 0;
+	m.it = *it;
+	return write ? s->ops->sendmsg(s, &m, f->flags & O_NONBLOCK) :
+		       s->ops->recvmsg(s, &m, f->flags & O_NONBLOCK);
 }

@@ -101,11 +101,11 @@ TEST(busybox_syslogd_and_logger)
 	snprintf(path_log, sizeof(path_log), "%s/dev/log", root);
 	snprintf(path_msgs, sizeof(path_msgs), "%s/var/log/messages", root);
 	d = run(syslogd);
-	wait_for(log_ready, 20);
+	wait_for(log_ready, 8);
 	l = run(logger);
 	CHECK_EQ(waitpid(l, &status, 0), l);
 	CHECK_EQ(status, 0);
-	wait_for(logged, 20);
+	wait_for(logged, 8);
 	CHECK(file_has(path_msgs, "strix"));
 	kill(d, SIGTERM);
 	CHECK_EQ(waitpid(d, &status, 0), d);
