@@ -9,6 +9,7 @@
 
 struct mutex unix_mutex = MUTEX_INIT(unix_mutex);
 static LIST_HEAD(unix_bound);
+LIST_HEAD(unix_all);
 static unsigned autobind_next;
 
 void unix_sock_get(struct unix_sock *u)
@@ -59,6 +60,9 @@ static struct unix_sock *unix_alloc(int type)
 	list_init(&u->acceptq);
 	list_init(&u->accept_link);
 	wq_init(&u->wq);
+	mutex_lock(&unix_mutex);
+	list_add_tail(&u->all_link, &unix_all);
+	mutex_unlock(&unix_mutex);
 	return u;
 }
 
@@ -124,6 +128,7 @@ static void unix_release_sock(struct unix_sock *u, bool embryo)
 	u->shutdown = SHUTDOWN_MASK;
 	list_del(&u->bound_link);
 	list_init(&u->bound_link);
+	list_del(&u->all_link);
 	path = u->path;
 	u->path = (struct path){ NULL, NULL };
 	peer = u->peer;
@@ -512,8 +517,12 @@ static int stream_connect(struct socket *s, const void *addr, int len,
 			break;
 		}
 	}
-	if (err)
+	if (err) {
+		mutex_lock(&unix_mutex);
+		list_del(&e->all_link);
+		mutex_unlock(&unix_mutex);
 		unix_sock_put(e);
+	}
 	return err;
 }
 

@@ -71,6 +71,8 @@ struct unix_sock {
 };
 
 extern struct mutex unix_mutex;
+/* Every live socket, embryos too, for /proc/net/unix. */
+extern struct list_head unix_all;
 
 static inline struct unix_sock *unix_sk(struct socket *s)
 {

@@ -5,6 +5,7 @@
  */
 #include "mm/mm.h"
 #include "vfs/af_unix.h"
+#include "vfs/procfs.h"
 
 /* ---- readiness (Linux's unix_poll and unix_dgram_poll) ---- */
 
@@ -167,3 +168,54 @@ const struct proto_ops unix_ops = {
 	.getsockopt = unix_getsockopt,
 	.opt_changed = unix_opt_changed,
 };
+
+/* ---- /proc/net/unix (Linux's unix_seq_show) ---- */
+
+#define SO_ACCEPTCON_FLAG (1 << 16)
+enum { SS_UNCONNECTED = 1, SS_CONNECTING, SS_CONNECTED, SS_DISCONNECTING };
+
+static void show_name(struct proc_buf *b, const struct unix_addr *a)
+{
+	int i = 0,
+	    len = a->len - (int)offsetof(struct linux_sockaddr_un, sun_path);
+	const char *p = a->sun.sun_path;
+
+	proc_printf(b, " ");
+	if (p[0]) {
+		len--;
+	} else {
+		proc_printf(b, "@");
+		i++;
+	}
+	for (; i < len; i++)
+		proc_printf(b, "%c", p[i] ? p[i] : '@');
+}
+
+int unix_proc_show(const struct proc_ctx *c, struct proc_buf *b)
+{
+	struct unix_sock *u;
+	int st;
+
+	(void)c;
+	proc_printf(b, "Num       RefCount Protocol Flags    Type St Inode "
+		       "Path\n");
+	mutex_lock(&unix_mutex);
+	list_for_each_entry(u, &unix_all, all_link)
+	{
+		if (u->sock)
+			st = u->state == US_ESTABLISHED ? SS_CONNECTED :
+							  SS_UNCONNECTED;
+		else
+			st = u->state == US_ESTABLISHED ? SS_CONNECTING :
+							  SS_DISCONNECTING;
+		proc_printf(b, "%016x: %08X %08X %08X %04X %02X %5llu", 0,
+			    u->refcount, 0,
+			    u->state == US_LISTEN ? SO_ACCEPTCON_FLAG : 0,
+			    u->type, st, (unsigned long long)u->ino);
+		if (u->addr)
+			show_name(b, u->addr);
+		proc_printf(b, "\n");
+	}
+	mutex_unlock(&unix_mutex);
+	return 0;
+}

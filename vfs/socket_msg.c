@@ -381,6 +381,76 @@ static long sys_sendmmsg(int fd, uaddr_t uvec, unsigned vlen, unsigned flags)
 }
 SYSCALL_REGISTER(sendmmsg, sys_sendmmsg);
 
+#define MSG_WAITFORONE 0x10000
+
+/* recvmmsg's timeout (Linux checks it after each datagram): 0 (none),
+ * the deadline, or -errno. */
+static int64_t mmsg_deadline(uaddr_t utmo)
+{
+	struct linux_timespec ts;
+
+	if (!utmo)
+		return 0;
+	if (copy_from_user(&ts, utmo, sizeof(ts)))
+		return -EFAULT;
+	if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= 1000000000)
+		return -EINVAL;
+	return (int64_t)(time_ns() + (uint64_t)ts.tv_sec * 1000000000ull +
+			 (uint64_t)ts.tv_nsec);
+}
+
+/* recvmmsg(2): up to vlen messages; MSG_WAITFORONE stops waiting after
+ * the first. An error after some messages is not reported. */
+static long sys_recvmmsg(int fd, uaddr_t uvec, unsigned vlen, unsigned flags,
+			 uaddr_t utmo)
+{
+	int64_t deadline = mmsg_deadline(utmo);
+	struct file *f;
+	struct socket *s;
+	unsigned done = 0;
+	long r = 0;
+	int err;
+
+	if (deadline < 0)
+		return deadline;
+	s = msg_sock(fd, &f, &err);
+	if (!s)
+		return err;
+	vlen = MIN(vlen, UIO_MAXIOV);
+	for (; done < vlen; done++) {
+		uaddr_t um = uvec + done * sizeof(struct linux_mmsghdr);
+
+		r = do_recvmsg(s, f, um, flags);
+		if (r < 0)
+			break;
+		if (put_user((uint32_t)r,
+			     um + offsetof(struct linux_mmsghdr, msg_len))) {
+			r = -EFAULT;
+			break;
+		}
+		if (flags & MSG_WAITFORONE)
+			flags |= MSG_DONTWAIT;
+		if (deadline && time_ns() >= (uint64_t)deadline) {
+			done++;
+			break;
+		}
+	}
+	file_put(f);
+	if (utmo && done) {
+		uint64_t now = time_ns(),
+			 left = (uint64_t)deadline > now ?
+					(uint64_t)deadline - now :
+					0;
+		struct linux_timespec ts = { (int64_t)(left / 1000000000ull),
+					     (int64_t)(left % 1000000000ull) };
+
+		if (copy_to_user(utmo, &ts, sizeof(ts)))
+			return -EFAULT;
+	}
+	return done ? (long)done : r;
+}
+SYSCALL_REGISTER(recvmmsg, sys_recvmmsg);
+
 /* ---- read(2) and write(2) on sockets ---- */
 
 ssize_t sock_rw_iter(struct file *f, struct msg_iter *it, bool write)

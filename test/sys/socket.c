@@ -737,3 +737,66 @@ TEST(connect_needs_write_permission)
 	}
 	(void)l;
 }
+
+/* The line of /proc/net/unix that ends with name: 1 if found. */
+static int proc_net_unix(const char *name, unsigned *flags, unsigned *type,
+			 unsigned *st, unsigned long *ino)
+{
+	char line[512];
+	FILE *f = fopen("/proc/net/unix", "r");
+	int found = 0;
+
+	CHECK(f != NULL);
+	CHECK(fgets(line, sizeof(line), f) != NULL);
+	CHECK(!strcmp(line, "Num       RefCount Protocol Flags    Type St "
+			    "Inode Path\n"));
+	while (fgets(line, sizeof(line), f)) {
+		size_t n = strlen(line), k = strlen(name);
+		char *end;
+
+		if (n && line[n - 1] == '\n')
+			line[--n] = 0;
+		end = line + n - k;
+		if (n <= k || strcmp(end, name) || end[-1] != ' ')
+			continue;
+		CHECK_EQ(sscanf(line, "%*s %*x %*x %x %x %x %lu", flags, type,
+				st, ino),
+			 4);
+		found = 1;
+	}
+	fclose(f);
+	return found;
+}
+
+TEST(proc_net_unix)
+{
+	unsigned flags, type, st;
+	unsigned long ino;
+	struct stat sb;
+	int l, d;
+
+	l = sock_listen(SOCK_STREAM, "@strix-test-procnet");
+	CHECK_EQ(fstat(l, &sb), 0);
+	CHECK(proc_net_unix("@strix-test-procnet", &flags, &type, &st, &ino));
+	CHECK_EQ(flags, 0x10000);
+	CHECK_EQ(type, SOCK_STREAM);
+	CHECK_EQ(st, 1);
+	CHECK_EQ(ino, sb.st_ino);
+	d = sock_listen(SOCK_DGRAM, "@strix-test-procnet\001x");
+	(void)d;
+	/* NUL bytes in abstract names print as '@'. */
+	{
+		struct sockaddr_un a;
+		socklen_t len = sock_addr(&a, "@strix-test-procnet2xy");
+		int s = socket(AF_UNIX, SOCK_SEQPACKET, 0);
+
+		a.sun_path[19] = 0;
+		CHECK_EQ(bind(s, (struct sockaddr *)&a, len), 0);
+		CHECK(proc_net_unix("@strix-test-procnet@xy", &flags, &type,
+				    &st, &ino));
+		CHECK_EQ(type, SOCK_SEQPACKET);
+		CHECK_EQ(flags, 0);
+	}
+	close(l);
+	CHECK(!proc_net_unix("@strix-test-procnet", &flags, &type, &st, &ino));
+}

@@ -303,3 +303,34 @@ TEST(sendmmsg)
 	CHECK_EQ(recv(sv[1], buf, sizeof(buf), 0), 2);
 	CHECK_EQ(recv(sv[1], buf, sizeof(buf), 0), 3);
 }
+
+TEST(recvmmsg)
+{
+	struct mmsghdr mm[4];
+	struct iovec iov[4];
+	char buf[4][8];
+	int sv[2];
+
+	memset(mm, 0, sizeof(mm));
+	for (int i = 0; i < 4; i++) {
+		iov[i].iov_base = buf[i];
+		iov[i].iov_len = sizeof(buf[i]);
+		mm[i].msg_hdr.msg_iov = &iov[i];
+		mm[i].msg_hdr.msg_iovlen = 1;
+	}
+	CHECK_EQ(socketpair(AF_UNIX, SOCK_DGRAM, 0, sv), 0);
+	CHECK_EQ(send(sv[0], "a", 1, 0), 1);
+	CHECK_EQ(send(sv[0], "bcd", 3, 0), 3);
+	CHECK_EQ(recvmmsg(sv[1], mm, 4, MSG_WAITFORONE, NULL), 2);
+	CHECK_EQ(mm[0].msg_len, 1);
+	CHECK_EQ(mm[1].msg_len, 3);
+	CHECK(!memcmp(buf[1], "bcd", 3));
+	CHECK_ERR(recvmmsg(sv[1], mm, 4, MSG_DONTWAIT, NULL), EAGAIN);
+	{
+		struct timespec ts = { 0, 2000000000 };
+
+		CHECK_ERR(recvmmsg(sv[1], mm, 4, 0, &ts), EINVAL);
+		CHECK_ERR(recvmmsg(sv[1], mm, 4, 0, (struct timespec *)8),
+			  EFAULT);
+	}
+}
