@@ -334,3 +334,39 @@ TEST(recvmmsg)
 			  EFAULT);
 	}
 }
+
+static volatile sig_atomic_t got_sig;
+
+static void on_sig(int sig)
+{
+	got_sig = sig;
+}
+
+/* Datagram and sequenced-packet sends fail with EPIPE but, unlike
+ * streams, raise no SIGPIPE. */
+TEST(no_sigpipe_on_packets)
+{
+	int sv[2];
+
+	signal(SIGPIPE, on_sig);
+	CHECK_EQ(socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv), 0);
+	close(sv[0]);
+	CHECK_ERR(send(sv[1], "x", 1, 0), EPIPE);
+	CHECK_EQ(socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv), 0);
+	CHECK_EQ(shutdown(sv[1], SHUT_WR), 0);
+	CHECK_ERR(send(sv[1], "x", 1, 0), EPIPE);
+	CHECK_EQ(socketpair(AF_UNIX, SOCK_DGRAM, 0, sv), 0);
+	CHECK_EQ(shutdown(sv[1], SHUT_WR), 0);
+	CHECK_ERR(send(sv[1], "x", 1, 0), EPIPE);
+	CHECK_EQ(socketpair(AF_UNIX, SOCK_DGRAM, 0, sv), 0);
+	close(sv[0]);
+	CHECK_ERR(send(sv[1], "x", 1, 0), ECONNREFUSED);
+	CHECK_EQ(got_sig, 0);
+	/* A stream's zero-length send after shutdown still signals. */
+	CHECK_EQ(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	CHECK_EQ(send(sv[1], "x", 0, 0), 0);
+	CHECK_EQ(shutdown(sv[1], SHUT_RDWR), 0);
+	CHECK_ERR(send(sv[1], "x", 0, 0), EPIPE);
+	CHECK_EQ(got_sig, SIGPIPE);
+	CHECK_EQ(shutdown(socket(AF_UNIX, SOCK_STREAM, 0), SHUT_RDWR), 0);
+}
