@@ -129,6 +129,14 @@ static struct unix_skb *skb_from_msg(struct sock_msg *m, size_t size)
 
 /* ---- streams ---- */
 
+/* Linux sends at most sndbuf / 2 - 64 bytes per buffer; ours also stay
+ * within 64 KiB so that no large physically contiguous block is needed. */
+static size_t stream_chunk(const struct unix_sock *u)
+{
+	return MIN((size_t)(u->sndbuf / 2 - 64),
+		   (size_t)65536 - sizeof(struct unix_skb));
+}
+
 /* Sends one buffer of a stream write: 0, or -EPIPE if the peer is gone. */
 static int stream_send_one(struct unix_sock *u, struct unix_skb *skb)
 {
@@ -166,7 +174,7 @@ ssize_t unix_stream_sendmsg(struct socket *s, struct sock_msg *m, bool nb)
 	else if (READ_ONCE(u->shutdown) & SEND_SHUTDOWN)
 		err = -EPIPE;
 	while (!err && sent < len) {
-		size_t size = MIN(len - sent, (size_t)(u->sndbuf / 2 - 64));
+		size_t size = MIN(len - sent, stream_chunk(u));
 		struct unix_skb *skb;
 
 		err = wait_wmem(s, nb, deadline);

@@ -198,6 +198,11 @@ TEST(dgram_shutdown_and_sizes)
 
 	CHECK_EQ(socketpair(AF_UNIX, SOCK_DGRAM, 0, sv), 0);
 	CHECK_ERR(send(sv[0], big, sizeof(big), 0), EMSGSIZE);
+	/* The largest datagram the default buffer takes. */
+	big[212959] = 'z';
+	CHECK_EQ(send(sv[0], big, 212992 - 32, 0), 212992 - 32);
+	CHECK_EQ(recv(sv[1], big, sizeof(big), 0), 212992 - 32);
+	CHECK_EQ(big[212959], 'z');
 	CHECK_EQ(setsockopt(sv[0], SOL_SOCKET, SO_SNDBUF, &v, sizeof(v)), 0);
 	CHECK_ERR(send(sv[0], big, 8192, 0), EMSGSIZE);
 	CHECK_EQ(send(sv[0], big, 8000, 0), 8000);
