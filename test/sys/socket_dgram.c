@@ -375,3 +375,50 @@ TEST(no_sigpipe_on_packets)
 	CHECK_EQ(got_sig, SIGPIPE);
 	CHECK_EQ(shutdown(socket(AF_UNIX, SOCK_STREAM, 0), SHUT_RDWR), 0);
 }
+
+/* Every pointer argument of the socket calls, bad: EFAULT, as Linux. */
+TEST(bad_pointers_everywhere)
+{
+	static const unsigned long bad[] = {
+		1,
+		0x1000,
+		0xffff800000000000UL,
+		0xffffffff80000000UL,
+		0x0000800000000000UL,
+		0xdeadbeef000UL,
+		-1UL,
+	};
+	int sv[2], fd = socket(AF_UNIX, SOCK_DGRAM, 0), v;
+	socklen_t len = sizeof(v);
+
+	CHECK_EQ(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	CHECK_EQ(write(sv[0], "k", 1), 1);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		unsigned long b = bad[i];
+
+		CHECK_ERR(syscall(SYS_bind, fd, b, 20), EFAULT);
+		CHECK_ERR(syscall(SYS_connect, fd, b, 20), EFAULT);
+		CHECK_ERR(syscall(SYS_getsockname, fd, b, &len), EFAULT);
+		len = sizeof(v);
+		CHECK_ERR(syscall(SYS_getsockname, fd, &v, b), EFAULT);
+		CHECK_ERR(syscall(SYS_getsockopt, fd, SOL_SOCKET, SO_TYPE, b,
+				  &len),
+			  EFAULT);
+		CHECK_ERR(syscall(SYS_getsockopt, fd, SOL_SOCKET, SO_TYPE, &v,
+				  b),
+			  EFAULT);
+		CHECK_ERR(syscall(SYS_setsockopt, fd, SOL_SOCKET, SO_PASSCRED,
+				  b, 4),
+			  EFAULT);
+		CHECK_ERR(syscall(SYS_socketpair, AF_UNIX, SOCK_STREAM, 0, b),
+			  EFAULT);
+		CHECK_ERR(syscall(SYS_sendto, sv[0], b, 4, 0, 0, 0), EFAULT);
+		CHECK_ERR(syscall(SYS_recvfrom, sv[1], b, 4, 0, 0, 0), EFAULT);
+		CHECK_ERR(syscall(SYS_sendmsg, sv[0], b, 0), EFAULT);
+		CHECK_ERR(syscall(SYS_recvmsg, sv[1], b, 0), EFAULT);
+		CHECK_ERR(syscall(SYS_sendmmsg, sv[0], b, 1, 0), EFAULT);
+		CHECK_ERR(syscall(SYS_recvmmsg, sv[1], b, 1, 0, 0), EFAULT);
+	}
+	/* The byte is still there after all the failed receives. */
+	CHECK_EQ(read(sv[1], &v, 4), 1);
+}
