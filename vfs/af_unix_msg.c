@@ -161,6 +161,7 @@ ssize_t unix_stream_sendmsg(struct socket *s, struct sock_msg *m, bool nb)
 	size_t len = m->it.left, sent = 0;
 	struct unix_scm scm;
 	int err = unix_scm_send(m, &scm);
+	bool sigpipe = false; /* SIGPIPE-worthy (Linux's pipe_err) */
 
 	if (err)
 		return err;
@@ -172,6 +173,8 @@ ssize_t unix_stream_sendmsg(struct socket *s, struct sock_msg *m, bool nb)
 	else if (!READ_ONCE(u->peer))
 		err = -ENOTCONN;
 	else if (READ_ONCE(u->shutdown) & SEND_SHUTDOWN)
+		sigpipe = true;
+	if (sigpipe)
 		err = -EPIPE;
 	while (!err && sent < len) {
 		size_t size = MIN(len - sent, stream_chunk(u));
@@ -190,6 +193,7 @@ ssize_t unix_stream_sendmsg(struct socket *s, struct sock_msg *m, bool nb)
 		scm.fds = NULL;
 		err = stream_send_one(u, skb);
 		if (err) {
+			sigpipe = true;
 			scm = skb->scm;
 			skb->scm.nfds = 0;
 			skb->scm.fds = NULL;
@@ -199,7 +203,8 @@ ssize_t unix_stream_sendmsg(struct socket *s, struct sock_msg *m, bool nb)
 		sent += size;
 	}
 	unix_scm_destroy(&scm);
-	if (err == -EPIPE && !sent && !(m->flags & MSG_NOSIGNAL))
+	/* EPIPE from waiting for room (shut down meanwhile) sends none. */
+	if (sigpipe && !sent && !(m->flags & MSG_NOSIGNAL))
 		signal_send_task(current, SIGPIPE, NULL);
 	return sent ? (ssize_t)sent : err;
 }

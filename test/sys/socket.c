@@ -800,3 +800,32 @@ TEST(proc_net_unix)
 	close(l);
 	CHECK(!proc_net_unix("@strix-test-procnet", &flags, &type, &st, &ino));
 }
+
+/* A writer waiting for room when the reader closes with data unread gets
+ * ECONNRESET, and no SIGPIPE. */
+TEST(blocked_writer_sees_reset)
+{
+	static char buf[65536];
+	int sv[2], status;
+	pid_t pid;
+
+	signal(SIGPIPE, on_sig);
+	got_sig = 0;
+	CHECK_EQ(socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, sv), 0);
+	while (write(sv[0], buf, sizeof(buf)) > 0)
+		;
+	CHECK_EQ(fcntl(sv[0], F_SETFL, 0), 0);
+	pid = fork();
+	if (pid == 0) {
+		close(sv[1]);
+		errno = 0;
+		if (write(sv[0], "x", 1) != -1 || errno != ECONNRESET)
+			_exit(1);
+		_exit(got_sig ? 2 : 0);
+	}
+	close(sv[0]);
+	usleep(100000);
+	close(sv[1]);
+	CHECK_EQ(waitpid(pid, &status, 0), pid);
+	CHECK_EQ(status, 0);
+}
