@@ -121,6 +121,11 @@ TEST(bind_path_connect_accept)
 	CHECK_EQ(stat("srv", &st), 0);
 	CHECK(S_ISSOCK(st.st_mode));
 	CHECK_EQ(st.st_mode & 0777, 0755);
+	CHECK_ERR(open("srv", O_RDWR), ENXIO);
+	CHECK_ERR(open("srv", O_RDONLY), ENXIO);
+	c = open("srv", O_PATH);
+	CHECK(c >= 0);
+	close(c);
 	CHECK_EQ(getsockname(l, (struct sockaddr *)&got, &len), 0);
 	CHECK_EQ(len, offsetof(struct sockaddr_un, sun_path) + 4);
 	CHECK(!strcmp(got.sun_path, "srv"));
@@ -828,4 +833,33 @@ TEST(blocked_writer_sees_reset)
 	close(sv[1]);
 	CHECK_EQ(waitpid(pid, &status, 0), pid);
 	CHECK_EQ(status, 0);
+}
+
+TEST(passcred_autobinds_on_connect_and_sndtimeo)
+{
+	struct sockaddr_un got;
+	struct timeval tv = { 0, 50000 };
+	static char buf[65536];
+	socklen_t len = sizeof(got);
+	int l, c, s, on = 1;
+
+	l = sock_listen(SOCK_STREAM, "@strix-test-autoconn");
+	c = socket(AF_UNIX, SOCK_STREAM, 0);
+	CHECK_EQ(setsockopt(c, SOL_SOCKET, SO_PASSCRED, &on, sizeof(on)), 0);
+	CHECK_EQ(connect(c, (struct sockaddr *)&got,
+			 sock_addr(&got, "@strix-test-autoconn")),
+		 0);
+	s = accept(l, (struct sockaddr *)&got, &len);
+	CHECK(s >= 0);
+	CHECK_EQ(len, offsetof(struct sockaddr_un, sun_path) + 6);
+	/* A send timeout ends a write that waits for room. */
+	CHECK_EQ(setsockopt(c, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)), 0);
+	for (;;) {
+		ssize_t n = write(c, buf, sizeof(buf));
+
+		if (n < 0) {
+			CHECK_EQ(errno, EAGAIN);
+			break;
+		}
+	}
 }
