@@ -557,8 +557,10 @@ static long sys_setsockopt(int fd, int level, int name, uaddr_t uval, int len)
 
 	if (len < 0)
 		return -EINVAL;
+	/* No option reads more than a timeval: as Linux, copy only that. */
 	memset(val, 0, sizeof(val));
-	if (copy_from_user(val, uval, MIN((size_t)len, sizeof(val))))
+	if (copy_from_user(val, uval,
+			   MIN((size_t)len, sizeof(struct linux_timeval))))
 		return -EFAULT;
 	s = sock_lookup(fd, &f, &err);
 	if (!s)

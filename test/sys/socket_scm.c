@@ -366,3 +366,50 @@ TEST(stream_creds_split_reads)
 	CHECK_EQ(r.n, 2);
 	CHECK(r.cred.pid != getpid());
 }
+
+/* Several processes create, connect, pass and close sockets at once
+ * while a server comes and goes: nothing may crash or hang. */
+TEST(churn)
+{
+	struct sockaddr_un a;
+	socklen_t alen = sock_addr(&a, "@strix-test-churn");
+	int status, ok = 1;
+	pid_t kids[4];
+
+	for (int k = 0; k < 4; k++) {
+		kids[k] = fork();
+		if (kids[k])
+			continue;
+		for (int i = 0; i < 150; i++) {
+			int sv[2], d = socket(AF_UNIX, SOCK_DGRAM, 0);
+			char buf[8];
+
+			if (k == 0 && i % 10 == 0) {
+				int srv = socket(AF_UNIX, SOCK_DGRAM, 0);
+
+				bind(srv, (struct sockaddr *)&a, alen);
+				usleep(1000);
+				close(srv);
+			}
+			sendto(d, "x", 1, MSG_DONTWAIT, (struct sockaddr *)&a,
+			       alen);
+			if (socketpair(AF_UNIX,
+				       i % 2 ? SOCK_STREAM : SOCK_SEQPACKET, 0,
+				       sv))
+				_exit(1);
+			send_fds(sv[0], "f", &d, 1, NULL, MSG_DONTWAIT);
+			send_fds(sv[1], "g", &d, 1, NULL, MSG_DONTWAIT);
+			if (i % 3 == 0)
+				recv(sv[1], buf, sizeof(buf), MSG_DONTWAIT);
+			close(d);
+			close(sv[i % 2]);
+			close(sv[1 - i % 2]);
+		}
+		_exit(0);
+	}
+	for (int k = 0; k < 4; k++) {
+		CHECK_EQ(waitpid(kids[k], &status, 0), kids[k]);
+		ok &= status == 0;
+	}
+	CHECK(ok);
+}
