@@ -51,6 +51,7 @@ int main(void)
 	for (long done = 0; done < total; done += sizeof(buf))
 		write(sv[0], buf, sizeof(buf));
 	waitpid(pid, &status, 0);
-	bench_report("unix_stream_bandwidth", total / (bench_now_us() - t), "MB/s");
+	bench_report("unix_stream_bandwidth", total / (bench_now_us() - t),
+		     "MB/s");
 	return 0;
 }
