@@ -58,12 +58,19 @@ static void skb_queue(struct unix_sock *u, struct unix_sock *other,
  * held. The caller frees it after unlocking. */
 static void skb_unlink(struct unix_sock *u, struct unix_skb *skb)
 {
+	struct unix_sock *s = skb->sender;
+	bool was_full = (s->wmem << 2) > (size_t)s->sndbuf;
+
 	list_del(&skb->link);
 	u->rx_bytes -= skb->len;
 	u->rx_count--;
-	skb->sender->wmem -= skb->truesize;
-	wake_up(&skb->sender->wq);
-	wake_up(&u->wq);
+	s->wmem -= skb->truesize;
+	/* Only a sender that was not writable can be waiting for this (a
+	 * reader sleeping on the same queue would wake for nothing). */
+	if (was_full)
+		wake_up(&s->wq);
+	if (u->type != SOCK_STREAM) /* datagram senders wait for room */
+		wake_up(&u->wq);
 }
 
 /* Empties u's queue into list; unix_mutex held. */
@@ -91,6 +98,11 @@ static int wait_wmem(struct socket *s, bool nb, uint64_t deadline)
 	struct unix_sock *u = unix_sk(s);
 	int err;
 
+	/* The common case without the lock; the sender rechecks the peer
+	 * under it when queueing. */
+	if (!READ_ONCE(u->err) && !(READ_ONCE(u->shutdown) & SEND_SHUTDOWN) &&
+	    READ_ONCE(u->wmem) < (size_t)READ_ONCE(u->sndbuf))
+		return 0;
 	for (;;) {
 		mutex_lock(&unix_mutex);
 		if (u->err) {
