@@ -343,6 +343,10 @@ int vfs_mkdir(const char *path, uint32_t mode);
 int vfs_mknod(const char *path, uint32_t mode, uint64_t dev);
 int vfs_symlink(const char *target, const char *path);
 int vfs_link(const char *oldpath, const char *newpath);
+/* bind(2) of a unix socket: creates the S_IFSOCK node path (perm less
+ * the umask), relative to the cwd, and returns it referenced in *out.
+ * 0 or -errno (-EEXIST if the name exists). */
+int vfs_bind_socket(const char *path, uint32_t perm, struct path *out);
 
 /* ---- mounts (vfs/mount.c) ---- */
 
