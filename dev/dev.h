@@ -26,6 +26,11 @@ void dev_init(void);
  * Returns 0. */
 int random_get_bytes(void *buf, size_t n);
 
+/* ata.c: finds the IDE controllers (PCI class 01:01), identifies their
+ * disks and registers them with the block layer (ata.dma=0 on the command
+ * line: PIO only). Process context, after the block layer is up. */
+void ata_init(void);
+
 /* pty.c: /dev/ptmx and the pty slaves (major 136). */
 void pty_init(void);
 /* Is pty index live (master open)? Then its slave node's owner. */
