@@ -102,11 +102,14 @@ static int classify(struct ata_channel *ch, unsigned unit)
 
 	probe_select(ch, unit);
 	st = altstatus(ch);
-	if (st == 0 || st == 0xff)
+	if (st == 0xff)
 		return -ENODEV;
 	sig = inb(ch->cmd + ATA_REG_LBAH) << 8 | inb(ch->cmd + ATA_REG_LBAM);
+	/* ATAPI devices clear DRDY after a reset, ATA ones set it: an "ATA"
+	 * signature with status 0 is an absent device reading zeros (as
+	 * Linux's ata_sff_dev_classify decides too). */
 	if (sig == ATA_SIG_ATA || sig == ATA_SIG_SATA)
-		return 0;
+		return st ? 0 : -ENODEV;
 	if (sig == ATA_SIG_ATAPI || sig == ATA_SIG_SATAPI)
 		return 1;
 	return -ENODEV;
