@@ -26,6 +26,10 @@ void dev_init(void);
  * Returns 0. */
 int random_get_bytes(void *buf, size_t n);
 
+/* ahci.c: finds the AHCI SATA controllers, brings their ports up and
+ * registers the disks with the block layer. Process context (pid 1). */
+void ahci_init(void);
+
 /* ata.c: finds the IDE controllers (PCI class 01:01), identifies their
  * disks and registers them with the block layer (ata.dma=0 on the command
  * line: PIO only). Process context, after the block layer is up. */

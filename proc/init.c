@@ -54,6 +54,7 @@ static int init_main(void *unused)
 	/* Disks, as Linux's do_basic_setup() in kernel_init: in process
 	 * context, since probing sleeps on interrupts. */
 	blk_init();
+	ahci_init();
 	ata_init();
 	/* Unpacked here, as root in a process, like Linux's populate_rootfs
 	 * in kernel_init. */
