@@ -21,6 +21,7 @@ BIG_SIZE = 200 << 30
 # The writes: (dd arguments, offset into the big disk, offset into the
 # pattern, bytes). 2^28 sectors are 128 GiB: past that only LBA48 reaches.
 LBA28_END = (1 << 28) * 512
+BAD = 1000000  # a sector of the big disk whose reads fail
 WRITES = [
     ("bs=512 count=3 skip=7 seek=1", 512, 7 * 512, 3 * 512),
     ("bs=1M count=8 seek=4", 4 * MIB, 0, 8 * MIB),
@@ -58,34 +59,46 @@ class Ide(Suite):
             f.write(self.pat)
         with open(self.big_path, "wb") as f:
             f.truncate(BIG_SIZE)  # sparse: all zeros
+        blkdebug = os.path.join(dir, "blkdebug.cfg")
+        with open(blkdebug, "w") as f:
+            f.write(f'[inject-error]\nevent = "read_aio"\nerrno = "5"\n'
+                    f'sector = "{BAD}"\nonce = "off"\n')
+        with open(os.path.join(dir, "esp.img"), "rb") as f:
+            self.esp_sha8 = hashlib.sha256(f.read(8 * MIB)).hexdigest()
+        self.pat_sha8 = hashlib.sha256(self.pat[:8 * MIB]).hexdigest()
         self.pat_sha = hashlib.sha256(self.pat).hexdigest()
         self.qemu_args = [
             "-drive", f"if=none,id=pat,format=raw,file={self.pat_path}",
             "-device", "ide-hd,drive=pat,bus=ide.0,unit=1",
-            "-drive", f"if=none,id=big,format=raw,file={self.big_path}",
+            "-drive", "if=none,id=big,format=raw,"
+            f"file=blkdebug:{blkdebug}:{self.big_path}",
             "-device", "ide-hd,drive=big,bus=ide.1,unit=0",
             "-device", "ide-cd,bus=ide.1,unit=1",
         ]
 
     def run(self, m, name, cmd, timeout=60, check=None):
-        """Runs cmd in the shell; its output, and a case from check(out)
-        (True, or a failure detail) when given."""
+        """Runs cmd in the shell; its output and exit status, and a case
+        from check(out, status) (True, or a failure detail) when given."""
         start = m.mark()
         # The quotes keep the echoed command line from matching.
         m.type(f'{cmd}; echo "@@""END $?"\n')
         try:
             end = m.wait_for("@@END ", timeout, start)
+            m.wait_for(PROMPT, 30, end)
         except Timeout:
             tail = m.serial()[start:][-300:]
             self.results.append((name, False, f"timeout; {tail!r}"))
             raise Abort(name)
-        text = m.serial()[start:end]
+        text = m.serial()
+        status = int(re.match(r"\d*", text[end:]).group(0) or -1)
+        text = text[start:end]
         # Drop the echoed command line.
         out = text.split("\n", 1)[1] if "\n" in text else ""
         if check:
-            res = check(out)
+            res = check(out, status)
             self.results.append((name, res is True,
-                                 "" if res is True else str(res)))
+                                 "" if res is True else
+                                 f"{res}; status {status}; {out[-200:]!r}"))
         return out
 
     def interact(self, m):
@@ -108,12 +121,19 @@ class Ide(Suite):
         self.run(m, "partitions", "cat /proc/partitions",
                  check=self.check_partitions)
         # Cold cache: the first read of the disk goes to the device.
-        self.run(m, "flushbufs", "blockdev --flushbufs /dev/sdb")
+        self.run(m, "flushbufs", "blockdev --flushbufs /dev/sda && blockdev --flushbufs /dev/sdb",
+                 check=lambda o, st: st == 0)
+        # Both devices of the primary channel at once: one queue.
+        self.run(m, "concurrent", "dd if=/dev/sda bs=1M count=8 | sha256sum "
+                 "> /tmp/sa & dd if=/dev/sdb bs=1M count=8 | sha256sum; "
+                 "wait; cat /tmp/sa", timeout=120,
+                 check=lambda o, st: self.esp_sha8 in o and self.pat_sha8 in o)
+        self.run(m, "flushbufs-1", "blockdev --flushbufs /dev/sda && blockdev --flushbufs /dev/sdb",
+                 check=lambda o, st: st == 0)
         up = "$(cut -d' ' -f1 /proc/uptime)"
         out = self.run(m, "dd-read", f"a={up}; dd if=/dev/sdb of=/dev/null "
                        f"bs=1M; b={up}; echo \"ELAPSED $a $b\"",
-                       timeout=240, check=lambda o: "64+0 records in" in o
-                       or o[-200:])
+                       timeout=240, check=lambda o, st: st == 0 and "64+0 records in" in o)
         t = re.search(r"ELAPSED ([\d.]+) ([\d.]+)", out)
         if t:
             secs = float(t.group(2)) - float(t.group(1))
@@ -121,24 +141,30 @@ class Ide(Suite):
                                f"{PATTERN_SIZE / MIB / max(secs, 0.01):.1f} MiB/s")
         else:
             self.throughput = out.strip()[-120:]
-        self.run(m, "flushbufs-2", "blockdev --flushbufs /dev/sdb")
+        if self.dma:
+            # Too slow with PIO: there sha256 reads what dd left cached.
+            self.run(m, "flushbufs-2", "blockdev --flushbufs /dev/sdb")
         self.run(m, "sha256", "sha256sum /dev/sdb", timeout=240,
-                 check=lambda o: self.pat_sha in o or o[-200:])
+                 check=lambda o, st: self.pat_sha in o)
         for i, (args, *_rest) in enumerate(WRITES):
             self.run(m, f"write{i}", f"dd if=/dev/sdb of=/dev/sdc {args} "
                      "conv=notrunc", timeout=120,
-                     check=lambda o: "records out" in o or o[-200:])
-        self.run(m, "sync", "sync", timeout=120, check=lambda o: True)
+                     check=lambda o, st: st == 0 and "records out" in o)
+        self.run(m, "sync", "sync", timeout=120, check=lambda o, st: st == 0)
+        # blkdebug fails reads of sector BAD: DMA is retried with PIO,
+        # which fails too; dd gets EIO and the channel goes on working.
+        self.run(m, "read-error", f"dd if=/dev/sdc of=/dev/null bs=512 "
+                 f"skip={BAD} count=1", check=lambda o, st: st != 0)
         # Read the boundary write back from the disk, not the cache.
         self.run(m, "flushbufs-3", "blockdev --flushbufs /dev/sdc")
         want = hashlib.sha256(self.pat[100 * 512:108 * 512]).hexdigest()
         self.run(m, "read-lba48", "dd if=/dev/sdc bs=512 count=8 "
                  f"skip={(1 << 28) - 4} | sha256sum",
-                 check=lambda o: want in o or o[-200:])
+                 check=lambda o, st: want in o)
         m.type("poweroff\n")
         m.wait_for("Power down", 90)
 
-    def check_partitions(self, out):
+    def check_partitions(self, out, status):
         want = [r"\s8\s+0\s+\d+ sda\b", r"\s8\s+1\s+\d+ sda1\b",
                 rf"\s8\s+16\s+{PATTERN_SIZE >> 10} sdb\b",
                 rf"\s8\s+32\s+{BIG_SIZE >> 10} sdc\b"]
@@ -170,9 +196,18 @@ class Ide(Suite):
             rf"ata1\.01: ATA disk 'QEMU HARDDISK', 131072 sectors .*{mode}",
             s) is not None, "no ata1.01 line"
         yield "atapi", "ata2.01: ATAPI CD-ROM" in s, "CD-ROM not recognised"
-        err = re.search(r"ata: \S+: (command|cannot).*|.*timed out.*|"
-                        r".*DMA off.*", s)
-        yield "no-errors", err is None, err.group(0) if err else ""
+        # The injected error, and nothing else.
+        bad = re.compile(rf"ata: sdc: command (c8|25|20|24) at {BAD} failed")
+        errs = [l for l in re.findall(
+            r"ata: \S+: (?:command|cannot).*|.*timed out.*|.*DMA off.*", s)
+            if not bad.search(l)]
+        yield "no-errors", not errs, "; ".join(errs[:3])
+        retry = re.search(rf"ata: sdc: command c8 at {BAD} failed: status "
+                          r"\S+ error 04, retrying with PIO", s)
+        final = re.search(rf"ata: sdc: command 20 at {BAD} failed: status "
+                          r"\S+ error 04\r?\n", s)
+        yield "error-logged", bool((retry or not self.dma) and final), \
+            "no DMA error and PIO retry for the injected error"
         if hasattr(self, "throughput"):
             yield f"throughput-{mode}", True, self.throughput
             print(f"  ({self.name}: 64 MiB dd bs=1M: {self.throughput})",
