@@ -88,8 +88,8 @@ static void probe_reset(struct ata_channel *ch, const bool present[2])
 			continue;
 		probe_select(ch, unit);
 		if (wait_not_busy(ch, PROBE_BUSY_MS) == -ETIMEDOUT)
-			pr_warn("ata%u.%02u: busy after reset\n",
-				ch->port, unit);
+			pr_warn("ata%u.%02u: busy after reset\n", ch->port,
+				unit);
 	}
 }
 
@@ -182,7 +182,8 @@ static void probe_unit(struct ata_channel *ch, unsigned unit, int kind)
 
 	if (!id)
 		return;
-	if (identify(ch, unit, kind ? ATA_CMD_IDENTIFY_PACKET : ATA_CMD_IDENTIFY,
+	if (identify(ch, unit,
+		     kind ? ATA_CMD_IDENTIFY_PACKET : ATA_CMD_IDENTIFY,
 		     id) < 0) {
 		pr_warn("ata%u.%02u: IDENTIFY failed\n", ch->port, unit);
 		goto out;
@@ -358,9 +359,10 @@ void ata_init(void)
 
 	ata_dma_enabled = cmdline_get_u64("ata.dma", 1) != 0;
 	while ((p = pci_find_class(0x01, 0x01, p))) {
-		pr_info("ata: IDE controller %02x:%02x.%x %04x:%04x prog-if %02x%s\n",
-			p->bus, p->dev, p->fn, p->vendor, p->device,
-			p->prog_if, ata_dma_enabled ? "" : " (ata.dma=0)");
+		pr_info("ata: IDE controller %02x:%02x.%x %04x:%04x prog-if "
+			"%02x%s\n",
+			p->bus, p->dev, p->fn, p->vendor, p->device, p->prog_if,
+			ata_dma_enabled ? "" : " (ata.dma=0)");
 		probe_controller(p);
 	}
 }

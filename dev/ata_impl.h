@@ -31,20 +31,21 @@ struct ata_channel {
 	unsigned port;	/* N of ataN in the log, counted as Linux's libata */
 	uint16_t cmd, ctl, bm; /* port bases; bm 0 without bus master */
 	struct ata_dev *dev[2];
-	struct spinlock lock; /* everything below */
+	struct spinlock lock;	/* everything below */
 	struct list_head queue; /* blk_requests; the first is running */
 	enum ata_state state;
 	int selected; /* the unit last selected, -1 unknown */
 	/* The command in flight and how far its request got. */
 	struct ata_cmd cmd_now;
 	struct ata_dev *cur_dev;
-	uint64_t done;	   /* sectors of the request finished */
-	uint32_t pio_left; /* sectors still to move for this command */
+	uint64_t done;	       /* sectors of the request finished */
+	uint32_t pio_left;     /* sectors still to move for this command */
 	unsigned seg, seg_off; /* PIO position in the request's segments */
 	bool force_pio;	       /* retry a failed DMA command with PIO */
 	struct ata_prd *prd;   /* one page */
 	uint64_t prd_phys;
 	struct ktimer timer; /* command timeout, then reset polling */
+	uint64_t deadline;   /* of the command in flight (time_ns()) */
 	uint64_t reset_deadline;
 };
 

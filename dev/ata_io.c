@@ -18,7 +18,10 @@
 
 static inline void ata_insw(uint16_t port, void *buf, size_t n)
 {
-	__asm__ volatile("rep insw" : "+D"(buf), "+c"(n) : "d"(port) : "memory");
+	__asm__ volatile("rep insw"
+			 : "+D"(buf), "+c"(n)
+			 : "d"(port)
+			 : "memory");
 }
 
 static inline void ata_outsw(uint16_t port, const void *buf, size_t n)
@@ -243,8 +246,10 @@ static int issue(struct ata_channel *ch, struct blk_request *r)
 	} else {
 		err = issue_rw(ch, r, dev);
 	}
-	if (err == 0)
-		ktimer_arm(&ch->timer, time_ns() + timeout);
+	if (err == 0) {
+		ch->deadline = time_ns() + timeout;
+		ktimer_arm(&ch->timer, ch->deadline);
+	}
 	return err;
 }
 
@@ -392,8 +397,7 @@ static void reset_poll(struct ata_channel *ch, struct list_head *done)
 		return;
 	}
 	if (st & ATA_BSY)
-		pr_err("ata: channel at %#x still busy after reset\n",
-		       ch->cmd);
+		pr_err("ata: channel at %#x still busy after reset\n", ch->cmd);
 	outb(ch->ctl + ATA_REG_CTL, 0); /* interrupts on again */
 	ch->state = ATA_IDLE;
 	start_next(ch, done);
@@ -406,12 +410,16 @@ static void ata_timer(struct ktimer *t)
 	LIST_HEAD(done);
 	bool irq = spin_lock_irqsave(&ch->lock);
 
+	/* A callback that waited for the lock while its command completed
+	 * finds the next command here, whose deadline is still ahead. */
 	if (ch->state == ATA_RESET) {
 		reset_poll(ch, &done);
-	} else if (ch->state != ATA_IDLE && !list_empty(&ch->queue)) {
+	} else if (ch->state != ATA_IDLE && !list_empty(&ch->queue) &&
+		   time_ns() >= ch->deadline) {
 		struct blk_request *r = cur_req(ch);
 
-		pr_err("ata: %s: command %02x timed out; resetting the channel\n",
+		pr_err("ata: %s: command %02x timed out; resetting the "
+		       "channel\n",
 		       ch->cur_dev->bd.name, ch->cmd_now.opcode);
 		if (ch->cmd_now.dma)
 			ch->cur_dev->dma_errors++;

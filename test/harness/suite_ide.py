@@ -18,6 +18,7 @@ PROMPT = "@@> "
 MIB = 1 << 20
 PATTERN_SIZE = 64 * MIB
 BIG_SIZE = 200 << 30
+SLOW_SIZE = 1 * MIB
 # The writes: (dd arguments, offset into the big disk, offset into the
 # pattern, bytes). 2^28 sectors are 128 GiB: past that only LBA48 reaches.
 LBA28_END = (1 << 28) * 512
@@ -73,8 +74,20 @@ class Ide(Suite):
             "-drive", "if=none,id=big,format=raw,"
             f"file=blkdebug:{blkdebug}:{self.big_path}",
             "-device", "ide-hd,drive=big,bus=ide.1,unit=0",
-            "-device", "ide-cd,bus=ide.1,unit=1",
         ]
+        if self.dma:
+            # A disk throttled to 4 KiB/s: a 128 KiB request outlasts the
+            # driver's 20 s timeout, so the channel is reset.
+            self.slow = pattern(7, SLOW_SIZE)
+            self.slow_path = os.path.join(dir, "slow.img")
+            with open(self.slow_path, "wb") as f:
+                f.write(self.slow)
+            self.qemu_args += [
+                "-drive", "if=none,id=slow,format=raw,"
+                f"file={self.slow_path},throttling.bps-total=4096",
+                "-device", "ide-hd,drive=slow,bus=ide.1,unit=1"]
+        else:
+            self.qemu_args += ["-device", "ide-cd,bus=ide.1,unit=1"]
 
     def run(self, m, name, cmd, timeout=60, check=None):
         """Runs cmd in the shell; its output and exit status, and a case
@@ -161,8 +174,30 @@ class Ide(Suite):
         self.run(m, "read-lba48", "dd if=/dev/sdc bs=512 count=8 "
                  f"skip={(1 << 28) - 4} | sha256sum",
                  check=lambda o, st: want in o)
+        if self.dma:
+            self.timeout_steps(m)
         m.type("poweroff\n")
         m.wait_for("Power down", 90)
+
+    def timeout_steps(self, m):
+        """A read the throttled disk cannot finish in time: the driver
+        must reset the channel and fail it rather than hang, and the disk
+        must work afterwards."""
+        start = m.mark()
+        self.run(m, "timeout-read", "dd if=/dev/sdd of=/dev/null bs=128k "
+                 "count=1", timeout=150)
+        try:
+            m.wait_for("sdd: command c8 timed out", 60, start)
+        except Timeout:
+            self.results.append(("timeout", False, "no timeout in 60 s"))
+            raise Abort("timeout")
+        # Unthrottled, so the read-ahead queued behind finishes quickly.
+        m.monitor("block_set_io_throttle slow 0 0 0 0 0 0")
+        self.run(m, "flushbufs-4", "blockdev --flushbufs /dev/sdd")
+        want = hashlib.sha256(self.slow[64 * 512:72 * 512]).hexdigest()
+        self.run(m, "after-timeout", "dd if=/dev/sdd bs=512 count=8 "
+                 "skip=64 | sha256sum", timeout=90,
+                 check=lambda o, st: want in o)
 
     def check_partitions(self, out, status):
         want = [r"\s8\s+0\s+\d+ sda\b", r"\s8\s+1\s+\d+ sda1\b",
@@ -195,12 +230,17 @@ class Ide(Suite):
         yield "identify", re.search(
             rf"ata1\.01: ATA disk 'QEMU HARDDISK', 131072 sectors .*{mode}",
             s) is not None, "no ata1.01 line"
-        yield "atapi", "ata2.01: ATAPI CD-ROM" in s, "CD-ROM not recognised"
+        if self.dma:
+            yield "timeout-reset", "sdd: command c8 timed out; resetting " \
+                "the channel" in s, "no timeout on the throttled disk"
+        else:
+            yield "atapi", "ata2.01: ATAPI CD-ROM" in s, \
+                "CD-ROM not recognised"
         # The injected error, and nothing else.
         bad = re.compile(rf"ata: sdc: command (c8|25|20|24) at {BAD} failed")
         errs = [l for l in re.findall(
             r"ata: \S+: (?:command|cannot).*|.*timed out.*|.*DMA off.*", s)
-            if not bad.search(l)]
+            if not bad.search(l) and "sdd: command c8 timed out" not in l]
         yield "no-errors", not errs, "; ".join(errs[:3])
         retry = re.search(rf"ata: sdc: command c8 at {BAD} failed: status "
                           r"\S+ error 04, retrying with PIO", s)
