@@ -10,7 +10,8 @@
 #include "mm/mm.h"
 
 /* Programming interface bits of class 01:01 (PCI IDE Controller
- * Specification 1.0 §2): a channel in native mode, the bus master. */
+ * Specification 1.0, programming interface byte): a channel in native
+ * mode, the bus master. */
 #define PROGIF_NATIVE(ch) (1u << (2 * (ch)))
 #define PROGIF_BUSMASTER 0x80
 
@@ -239,7 +240,7 @@ static void ata_irq_native(struct trap_frame *tf, void *arg)
 
 /* Ports of channel i: BARs 0-3 in native mode (the control block is at
  * offset 2 of its 4-port BAR), the ISA addresses in compatibility mode;
- * the bus master's 8 registers per channel from BAR4 (SFF-8038i §2). */
+ * the bus master's 8 registers per channel from BAR4 (SFF-8038i, bus master IDE registers). */
 static bool channel_ports(struct ata_ctrl *c, unsigned i)
 {
 	struct pci_dev *p = c->pci;

@@ -10,7 +10,7 @@
 #include "dev/blk.h"
 
 /* Command block registers, offsets from the channel's command base
- * (ATA8-APT §6: the parallel transport's register addressing). */
+ * (ATA8-APT, the parallel transport's register addressing). */
 #define ATA_REG_DATA 0
 #define ATA_REG_ERROR 1	  /* read */
 #define ATA_REG_FEATURE 1 /* write */
@@ -25,13 +25,13 @@
 #define ATA_REG_ALTSTATUS 0
 #define ATA_REG_CTL 0
 
-/* Status bits (ATA8-ACS §6.2 and ATA8-APT). */
+/* Status bits (ATA8-ACS "Status field", ATA8-APT). */
 #define ATA_ERR 0x01
 #define ATA_DRQ 0x08
 #define ATA_DF 0x20
 #define ATA_DRDY 0x40
 #define ATA_BSY 0x80
-/* Device control bits (ATA8-APT §6.2.6: nIEN, SRST, HOB). */
+/* Device control bits (ATA8-APT Device Control register). */
 #define ATA_NIEN 0x02
 #define ATA_SRST 0x04
 #define ATA_HOB 0x80
@@ -61,7 +61,7 @@
 #define ATA_SIG_SATA 0xc33c
 #define ATA_SIG_SATAPI 0x9669
 
-/* Bus master IDE registers, per channel (SFF-8038i §2: channel 1 at +8). */
+/* Bus master IDE registers, per channel (SFF-8038i: channel 1 at +8). */
 #define BM_CMD 0
 #define BM_STATUS 2
 #define BM_PRDT 4
@@ -72,7 +72,7 @@
 #define BM_ST_IRQ 0x04
 #define BM_ST_DMA_CAP 0x60 /* drive 0/1 DMA capable, kept as they are */
 
-/* Physical Region Descriptor (SFF-8038i §1.2): a 32-bit even address,
+/* Physical Region Descriptor (SFF-8038i, Physical Region Descriptor): a 32-bit even address,
  * a byte count in bits 15:0 (0 means 64 KiB) and EOT in bit 31. */
 struct ata_prd {
 	uint32_t addr;
@@ -133,7 +133,7 @@ int ata_cmd_plan(struct ata_cmd *c, bool write, bool dma, bool lba48_ok,
 /*
  * Fills prd with the regions for len bytes that start off bytes into the
  * request's segments: each region at most 64 KiB and within one 64 KiB
- * block, the last marked EOT (SFF-8038i §1.2). Returns the number of
+ * block, the last marked EOT (SFF-8038i, Physical Region Descriptor). Returns the number of
  * entries, or -EINVAL when some byte lies at or above 4 GiB or at an odd
  * address, the segments end before off + len, or more than max entries
  * would be needed (the caller then uses PIO).

@@ -194,7 +194,7 @@ static int issue_rw(struct ata_channel *ch, struct blk_request *r,
 				 (c->lba48 ? 0 : (c->lba >> 24) & 0xf)))
 		return -EIO;
 	if (c->dma) {
-		/* SFF-8038i §3.1 steps 2-4: table, direction, clear the
+		/* SFF-8038i standard programming sequence, steps 2-4: table, direction, clear the
 		 * interrupt and error bits; the command; then Start. */
 		outl(ch->bm + BM_PRDT, (uint32_t)ch->prd_phys);
 		outb(ch->bm + BM_CMD, write ? 0 : BM_CMD_READ);
@@ -312,7 +312,7 @@ static void command_done(struct ata_channel *ch, int err, uint8_t st,
 	start_next(ch, done);
 }
 
-/* SFF-8038i §3.1 steps 5-6: clear Start, then read the controller's
+/* SFF-8038i standard programming sequence, steps 5-6: clear Start, then read the controller's
  * status and the device's. Returns false if the interrupt is not ours. */
 static bool dma_intr(struct ata_channel *ch, struct list_head *done)
 {
@@ -480,7 +480,7 @@ int ata_channel_io_init(struct ata_channel *ch)
 	if (!ch->bm)
 		return 0;
 	ch->prd_phys = page_alloc_phys();
-	/* The PRD table pointer is 32 bits (SFF-8038i §2). */
+	/* The PRD table pointer is 32 bits (SFF-8038i, bus master IDE registers). */
 	if (!ch->prd_phys || ch->prd_phys >= 1ull << 32) {
 		if (ch->prd_phys)
 			page_free_phys(ch->prd_phys);

@@ -123,7 +123,7 @@ int ata_prd_build(struct ata_prd *prd, unsigned max, const struct blk_seg *seg,
 			return -EINVAL;
 		len -= part;
 		while (part) {
-			/* Up to the next 64 KiB boundary (SFF-8038i §1.2). */
+			/* Up to the next 64 KiB boundary (SFF-8038i, Physical Region Descriptor). */
 			uint64_t room = 0x10000 - (addr & 0xffff);
 			uint64_t chunk = MIN(part, room);
 
