@@ -240,7 +240,8 @@ static void ata_irq_native(struct trap_frame *tf, void *arg)
 
 /* Ports of channel i: BARs 0-3 in native mode (the control block is at
  * offset 2 of its 4-port BAR), the ISA addresses in compatibility mode;
- * the bus master's 8 registers per channel from BAR4 (SFF-8038i, bus master IDE registers). */
+ * the bus master's 8 registers per channel from BAR4 (SFF-8038i, bus
+ * master IDE registers). */
 static bool channel_ports(struct ata_ctrl *c, unsigned i)
 {
 	struct pci_dev *p = c->pci;

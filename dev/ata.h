@@ -72,8 +72,8 @@
 #define BM_ST_IRQ 0x04
 #define BM_ST_DMA_CAP 0x60 /* drive 0/1 DMA capable, kept as they are */
 
-/* Physical Region Descriptor (SFF-8038i, Physical Region Descriptor): a 32-bit even address,
- * a byte count in bits 15:0 (0 means 64 KiB) and EOT in bit 31. */
+/* Physical Region Descriptor (SFF-8038i): a 32-bit even address, a byte
+ * count in bits 15:0 (0 means 64 KiB) and EOT in bit 31. */
 struct ata_prd {
 	uint32_t addr;
 	uint32_t flags_len;
@@ -133,10 +133,10 @@ int ata_cmd_plan(struct ata_cmd *c, bool write, bool dma, bool lba48_ok,
 /*
  * Fills prd with the regions for len bytes that start off bytes into the
  * request's segments: each region at most 64 KiB and within one 64 KiB
- * block, the last marked EOT (SFF-8038i, Physical Region Descriptor). Returns the number of
- * entries, or -EINVAL when some byte lies at or above 4 GiB or at an odd
- * address, the segments end before off + len, or more than max entries
- * would be needed (the caller then uses PIO).
+ * block, the last marked EOT (SFF-8038i, Physical Region Descriptor).
+ * Returns the number of entries, or -EINVAL when some byte lies at or
+ * above 4 GiB or at an odd address, the segments end before off + len, or
+ * more than max entries would be needed (the caller then uses PIO).
  */
 int ata_prd_build(struct ata_prd *prd, unsigned max, const struct blk_seg *seg,
 		  unsigned nseg, uint64_t off, uint64_t len);

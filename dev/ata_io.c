@@ -194,8 +194,9 @@ static int issue_rw(struct ata_channel *ch, struct blk_request *r,
 				 (c->lba48 ? 0 : (c->lba >> 24) & 0xf)))
 		return -EIO;
 	if (c->dma) {
-		/* SFF-8038i standard programming sequence, steps 2-4: table, direction, clear the
-		 * interrupt and error bits; the command; then Start. */
+		/* SFF-8038i standard programming sequence, steps 2-4:
+		 * table, direction, clear the interrupt and error bits;
+		 * the command; then Start. */
 		outl(ch->bm + BM_PRDT, (uint32_t)ch->prd_phys);
 		outb(ch->bm + BM_CMD, write ? 0 : BM_CMD_READ);
 		outb(ch->bm + BM_STATUS,
@@ -312,8 +313,9 @@ static void command_done(struct ata_channel *ch, int err, uint8_t st,
 	start_next(ch, done);
 }
 
-/* SFF-8038i standard programming sequence, steps 5-6: clear Start, then read the controller's
- * status and the device's. Returns false if the interrupt is not ours. */
+/* SFF-8038i standard programming sequence, steps 5-6: clear Start, then
+ * read the controller's status and the device's. Returns false if the
+ * interrupt is not ours. */
 static bool dma_intr(struct ata_channel *ch, struct list_head *done)
 {
 	uint8_t bmst = inb(ch->bm + BM_STATUS), st;

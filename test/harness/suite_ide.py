@@ -134,24 +134,27 @@ class Ide(Suite):
         self.run(m, "partitions", "cat /proc/partitions",
                  check=self.check_partitions)
         # Cold cache: the first read of the disk goes to the device.
-        self.run(m, "flushbufs", "blockdev --flushbufs /dev/sda && blockdev --flushbufs /dev/sdb",
+        flush2 = ("blockdev --flushbufs /dev/sda && "
+                  "blockdev --flushbufs /dev/sdb")
+        self.run(m, "flushbufs", flush2,
                  check=lambda o, st: st == 0)
         # Both devices of the primary channel at once: one queue.
         self.run(m, "concurrent", "dd if=/dev/sda bs=1M count=8 | sha256sum "
                  "> /tmp/sa & dd if=/dev/sdb bs=1M count=8 | sha256sum; "
                  "wait; cat /tmp/sa", timeout=120,
                  check=lambda o, st: self.esp_sha8 in o and self.pat_sha8 in o)
-        self.run(m, "flushbufs-1", "blockdev --flushbufs /dev/sda && blockdev --flushbufs /dev/sdb",
+        self.run(m, "flushbufs-1", flush2,
                  check=lambda o, st: st == 0)
         up = "$(cut -d' ' -f1 /proc/uptime)"
         out = self.run(m, "dd-read", f"a={up}; dd if=/dev/sdb of=/dev/null "
                        f"bs=1M; b={up}; echo \"ELAPSED $a $b\"",
-                       timeout=240, check=lambda o, st: st == 0 and "64+0 records in" in o)
+                       timeout=240,
+                       check=lambda o, st: st == 0 and "64+0 records in" in o)
         t = re.search(r"ELAPSED ([\d.]+) ([\d.]+)", out)
         if t:
             secs = float(t.group(2)) - float(t.group(1))
-            self.throughput = (f"{secs:.2f} s, "
-                               f"{PATTERN_SIZE / MIB / max(secs, 0.01):.1f} MiB/s")
+            rate = PATTERN_SIZE / MIB / max(secs, 0.01)
+            self.throughput = f"{secs:.2f} s, {rate:.1f} MiB/s"
         else:
             self.throughput = out.strip()[-120:]
         if self.dma:
