@@ -22,6 +22,7 @@ struct ata_ctrl {
 	struct pci_dev *pci;
 	struct ata_channel ch[2];
 	bool native[2];
+	bool simplex; /* only the primary channel gets DMA */
 };
 
 bool ata_dma_enabled = true;
@@ -258,7 +259,11 @@ static bool channel_ports(struct ata_ctrl *c, unsigned i)
 		ch->cmd = i ? 0x170 : 0x1f0;
 		ch->ctl = i ? 0x376 : 0x3f6;
 	}
-	if (p->bar[4].type == PCI_BAR_IO && p->bar[4].base)
+	/* A simplex controller DMAs on one channel at a time; with both
+	 * channels busy at once, DMA stays with the first (as Linux's
+	 * ATA_HOST_SIMPLEX handling does). */
+	if (p->bar[4].type == PCI_BAR_IO && p->bar[4].base &&
+	    !(i == 1 && c->simplex))
 		ch->bm = (uint16_t)p->bar[4].base + 8 * i;
 	ch->index = i;
 	return true;
@@ -342,8 +347,11 @@ static void probe_controller(struct pci_dev *p)
 		return;
 	c->pci = p;
 	pci_enable_io(p);
-	if (p->bar[4].type == PCI_BAR_IO && p->bar[4].base)
+	if (p->bar[4].type == PCI_BAR_IO && p->bar[4].base) {
 		pci_enable_bus_master(p);
+		c->simplex = inb((uint16_t)p->bar[4].base + BM_STATUS) &
+			     BM_ST_SIMPLEX;
+	}
 	for (unsigned i = 0; i < 2; i++) {
 		c->native[i] = p->prog_if & PROGIF_NATIVE(i);
 		/* Only one controller can decode the ISA addresses. */

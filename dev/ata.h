@@ -71,6 +71,7 @@
 #define BM_ST_ERR 0x02
 #define BM_ST_IRQ 0x04
 #define BM_ST_DMA_CAP 0x60 /* drive 0/1 DMA capable, kept as they are */
+#define BM_ST_SIMPLEX 0x80 /* one channel at a time may use DMA */
 
 /* Physical Region Descriptor (SFF-8038i): a 32-bit even address, a byte
  * count in bits 15:0 (0 means 64 KiB) and EOT in bit 31. */
