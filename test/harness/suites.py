@@ -297,6 +297,8 @@ SUITES = [
 # Suites kept in their own files register here.
 from suite_console import Console  # noqa: E402
 from suite_keyboard import Keyboard  # noqa: E402
+from suite_disk import Disk, DiskIntx  # noqa: E402
 from suite_ide import Ide  # noqa: E402
 
-SUITES += [Console(), Keyboard(), Ide(dma=True), Ide(dma=False)]
+SUITES += [Console(), Keyboard(), Disk(), DiskIntx(), Ide(dma=True),
+           Ide(dma=False)]
