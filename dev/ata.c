@@ -274,6 +274,7 @@ static bool channel_ports(struct ata_ctrl *c, unsigned i)
 static int channel_irq(struct ata_ctrl *c, unsigned i)
 {
 	static const unsigned legacy_irq[2] = { 14, 15 };
+	int err;
 
 	if (!c->native[i])
 		return irq_request_isa(legacy_irq[i], ata_irq, &c->ch[i]);
@@ -283,8 +284,12 @@ static int channel_irq(struct ata_ctrl *c, unsigned i)
 	if (!c->pci->irq_line || c->pci->irq_line >= 16)
 		return -ENODEV;
 	/* PCI INTx arrives on the ISA IRQ the firmware routed it to; the
-	 * MADT overrides make it level-triggered (ACPI 6.5 §5.2.12.5). */
-	return irq_request_isa(c->pci->irq_line, ata_irq_native, c);
+	 * MADT overrides make it level-triggered (ACPI 6.5 §5.2.12.5), so
+	 * the EOI waits until the handler has quieted the devices. */
+	err = irq_request_isa(c->pci->irq_line, ata_irq_native, c);
+	if (!err)
+		irq_set_eoi_last(IRQ_VECTOR_BASE + c->pci->irq_line);
+	return err;
 }
 
 /* Registers the disks of a channel whose interrupt is installed. */
