@@ -40,11 +40,16 @@ int iobuf_get(const struct iobuf *b, size_t off, void *dst, size_t n);
 int iobuf_zero(const struct iobuf *b, size_t off, size_t n);
 
 /* getdents: fill() returns false when the caller's buffer is full. */
+struct dir_context;
 struct dir_context {
 	bool (*fill)(struct dir_context *ctx, const char *name, size_t len,
 		     uint64_t ino, unsigned type);
 	int64_t pos; /* entries already returned (the file position) */
 };
+
+/* Emits "." and ".." (positions 0 and 1) if ctx is not past them; false
+ * when the caller's buffer filled up (as Linux's dir_emit_dots). */
+bool dir_emit_dots(struct file *f, struct dir_context *ctx);
 
 /* Readiness for poll/select/epoll: a file's poll op reports the current
  * mask and, if pt is given, queues on its wait queues. */
