@@ -179,20 +179,26 @@ static long sys_fsync(int fd)
 SYSCALL_REGISTER(fsync, sys_fsync);
 SYSCALL_REGISTER(fdatasync, sys_fsync);
 
-/* Everything lives in memory until disks arrive: nothing to write. */
+/* File systems on disks write back through their sync_fs. */
 static long sys_sync(void)
 {
-	return 0;
+	vfs_sync_all();
+	return 0; /* sync(2) cannot fail */
 }
 SYSCALL_REGISTER(sync, sys_sync);
 
 static long sys_syncfs(int fd)
 {
 	struct file *f = fd_get(fd);
+	struct super_block *sb;
+	long r = 0;
 
 	if (!f)
 		return -EBADF;
+	sb = f->inode->sb;
+	if (sb && sb->ops && sb->ops->sync_fs)
+		r = sb->ops->sync_fs(sb);
 	file_put(f);
-	return 0;
+	return r;
 }
 SYSCALL_REGISTER(syncfs, sys_syncfs);

@@ -89,14 +89,45 @@ void mount_get(struct mount *m)
 
 void mount_put(struct mount *m)
 {
+	struct super_block *sb = m->sb;
+
 	if (__atomic_sub_fetch(&m->refcount, 1, __ATOMIC_ACQ_REL) > 0)
 		return;
-	/* A detached mount, now unused. The super block stays (its
-	 * dentries may still be cached); tmpfs memory is freed with its
-	 * inodes as they go. */
+	/* A detached mount, now unused. Without put_super the super block
+	 * stays (its dentries may still be cached; tmpfs memory is freed
+	 * with its inodes as they go); with it, the last mount of a disk
+	 * file system writes it back and frees it. */
 	dput(m->root);
 	kfree(m->source);
 	kfree(m);
+	if (!__atomic_sub_fetch(&sb->refcount, 1, __ATOMIC_ACQ_REL) &&
+	    sb->ops && sb->ops->put_super)
+		sb->ops->put_super(sb);
+}
+
+/* sync(2): every mounted file system that keeps data on a disk. */
+int vfs_sync_all(void)
+{
+	struct mount *m, *got[64];
+	unsigned n = 0;
+	int err = 0;
+	bool irq = spin_lock_irqsave(&mount_lock);
+
+	list_for_each_entry(m, &mount_list, link)
+	{
+		if (n < ARRAY_SIZE(got) && m->sb->ops && m->sb->ops->sync_fs) {
+			mount_get(m);
+			got[n++] = m;
+		}
+	}
+	spin_unlock_irqrestore(&mount_lock, irq);
+	for (unsigned k = 0; k < n; k++) {
+		int e = got[k]->sb->ops->sync_fs(got[k]->sb);
+		if (e && !err)
+			err = e;
+		mount_put(got[k]);
+	}
+	return err;
 }
 
 struct mount *mount_lookup(struct mount *mnt, struct dentry *d)
@@ -211,6 +242,7 @@ static int do_bind(const struct path *at, const char *source, unsigned flags)
 	path_put(&src);
 	if (!m)
 		return -ENOMEM;
+	__atomic_add_fetch(&m->sb->refcount, 1, __ATOMIC_RELAXED);
 	attach(m, at->mnt, at->dentry);
 	return 0;
 }

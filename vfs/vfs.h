@@ -69,6 +69,9 @@ struct file_ops {
 	int (*fsync)(struct file *f);
 	/* mmap: a referenced page with the file's bytes at page index. */
 	int (*get_page)(struct file *f, uint64_t index, struct page **out);
+	/* get_page returns a private copy, not the file's own page: shared
+	 * writable mappings are refused (ENODEV), as writes would be lost. */
+	bool get_page_copies;
 	/* Files on the shared anonymous inode: "[eventfd]", as /proc shows
 	 * them ("anon_inode:[eventfd]"). */
 	const char *anon_name;
@@ -153,6 +156,11 @@ struct super_ops {
 		       const char *opts);
 	/* /proc/mounts: options beyond rw/ro, e.g. ",mode=755". */
 	void (*show_options)(struct super_block *sb, char *buf, size_t size);
+	/* sync(2), syncfs(2): everything of sb to its disk. Optional. */
+	int (*sync_fs)(struct super_block *sb);
+	/* The last mount of sb went (umount): write back and free sb (and
+	 * its root dentry). Optional: without it sb stays. */
+	void (*put_super)(struct super_block *sb);
 };
 
 struct fs_type {
@@ -173,7 +181,7 @@ struct super_block {
 	unsigned flags; /* MS_RDONLY ... */
 	uint64_t next_ino;
 	void *private;
-	int refcount;
+	int refcount; /* mounts of it (+1 for devtmpfs's own) */
 };
 
 struct mount {
@@ -356,6 +364,8 @@ extern struct list_head mount_list;
 ssize_t mounts_show(char *buf, size_t size, bool mountinfo);
 void mount_get(struct mount *m);
 void mount_put(struct mount *m);
+/* sync(2): calls sync_fs of every mounted file system; the first error. */
+int vfs_sync_all(void);
 /* Fails with -EROFS when p's mount or file system is read-only. */
 int mount_want_write(const struct path *p);
 
