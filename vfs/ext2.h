@@ -98,8 +98,7 @@ uint64_t ext2_max_size(struct ext2_sb *s);
 int ext2_new_block(struct ext2_sb *s, uint32_t goal, uint32_t *out);
 void ext2_free_block(struct ext2_sb *s, uint32_t block);
 /* An inode number for a new inode near group; marked used. */
-int ext2_alloc_ino(struct ext2_sb *s, uint32_t group, bool dir,
-		   uint32_t *out);
+int ext2_alloc_ino(struct ext2_sb *s, uint32_t group, bool dir, uint32_t *out);
 void ext2_free_ino(struct ext2_sb *s, uint32_t ino, bool dir);
 /* Is block a legal data block number (inside the file system)? */
 bool ext2_block_ok(struct ext2_sb *s, uint32_t block);
@@ -112,13 +111,13 @@ int ext2_lookup(struct inode *dir, struct dentry *d);
 int ext2_dir_find(struct inode *dir, const char *name, size_t len,
 		  uint32_t *ino);
 /* Adds name -> ino (of mode) to dir. Caller holds dir->lock. */
-int ext2_dir_add(struct inode *dir, const char *name, size_t len,
-		 uint32_t ino, uint32_t mode);
+int ext2_dir_add(struct inode *dir, const char *name, size_t len, uint32_t ino,
+		 uint32_t mode);
 /* Removes name from dir. */
 int ext2_dir_remove(struct inode *dir, const char *name, size_t len);
 /* Points the existing name at ino (rename over a target; '..'). */
-int ext2_dir_set(struct inode *dir, const char *name, size_t len,
-		 uint32_t ino, uint32_t mode);
+int ext2_dir_set(struct inode *dir, const char *name, size_t len, uint32_t ino,
+		 uint32_t mode);
 /* 1 if dir holds nothing but "." and "..", 0 if it does, or -errno. */
 int ext2_dir_is_empty(struct inode *dir);
 /* Writes the first block of a new directory. */

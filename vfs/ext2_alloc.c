@@ -18,8 +18,8 @@ static void write_gd(struct ext2_sb *s, uint32_t g)
 
 	if (IS_ERR(b))
 		return; /* ext2_write_super retries at sync */
-	memcpy((char *)b->data +
-		       (g % s->g.desc_per_block) * sizeof(struct ext2_group_desc),
+	memcpy((char *)b->data + (g % s->g.desc_per_block) *
+					 sizeof(struct ext2_group_desc),
 	       &s->gd[g], sizeof(struct ext2_group_desc));
 	bdirty(b);
 	brelse(b);
@@ -44,7 +44,8 @@ static bool is_metadata(struct ext2_sb *s, uint32_t g, uint32_t block)
 static int take_block(struct ext2_sb *s, uint32_t g, uint32_t start,
 		      uint32_t *out)
 {
-	struct buf *b = bread(s->dev, s->gd[g].bg_block_bitmap, s->g.block_size);
+	struct buf *b =
+		bread(s->dev, s->gd[g].bg_block_bitmap, s->g.block_size);
 	uint32_t nbits = ext2_group_blocks(&s->raw, &s->g, g);
 	int64_t bit;
 
@@ -76,9 +77,8 @@ static int take_block(struct ext2_sb *s, uint32_t g, uint32_t start,
 
 static bool may_use_reserved(struct ext2_sb *s)
 {
-	const struct cred *c = current && current->proc ?
-				       &current->proc->cred :
-				       NULL;
+	const struct cred *c = current && current->proc ? &current->proc->cred :
+							  NULL;
 
 	return !c || c->fsuid == 0 || c->fsuid == s->raw.s_def_resuid;
 }
@@ -156,7 +156,8 @@ static uint32_t pick_group(struct ext2_sb *s, uint32_t parent, bool dir)
 	for (uint32_t g = 0; g < s->g.groups; g++) {
 		const struct ext2_group_desc *gd = &s->gd[g];
 
-		if (gd->bg_free_inodes_count && gd->bg_free_inodes_count >= avg &&
+		if (gd->bg_free_inodes_count &&
+		    gd->bg_free_inodes_count >= avg &&
 		    gd->bg_free_blocks_count > best_free) {
 			best = g;
 			best_free = gd->bg_free_blocks_count;
@@ -167,7 +168,8 @@ static uint32_t pick_group(struct ext2_sb *s, uint32_t parent, bool dir)
 
 static int take_ino(struct ext2_sb *s, uint32_t g, bool dir, uint32_t *out)
 {
-	struct buf *b = bread(s->dev, s->gd[g].bg_inode_bitmap, s->g.block_size);
+	struct buf *b =
+		bread(s->dev, s->gd[g].bg_inode_bitmap, s->g.block_size);
 	uint32_t start = g == 0 ? s->g.first_ino - 1 : 0;
 	int64_t bit;
 
@@ -177,8 +179,8 @@ static int take_ino(struct ext2_sb *s, uint32_t g, bool dir, uint32_t *out)
 	*out = (uint32_t)((uint64_t)g * s->raw.s_inodes_per_group + bit + 1);
 	if (bit < 0 || *out < s->g.first_ino) {
 		brelse(b);
-		ext2_error(s, __func__, "group %u: free inode count %u wrong", g,
-			   s->gd[g].bg_free_inodes_count);
+		ext2_error(s, __func__, "group %u: free inode count %u wrong",
+			   g, s->gd[g].bg_free_inodes_count);
 		s->gd[g].bg_free_inodes_count = 0;
 		return -ENOSPC;
 	}

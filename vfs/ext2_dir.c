@@ -32,8 +32,8 @@ static struct buf *dir_block(struct inode *dir, uint64_t n)
 				 s->raw.s_inodes_count, s->filetype, &bad)) {
 		ext2_error(s, __func__,
 			   "directory %llu block %llu: bad entry at offset %u",
-			   (unsigned long long)dir->ino,
-			   (unsigned long long)n, bad);
+			   (unsigned long long)dir->ino, (unsigned long long)n,
+			   bad);
 		brelse(b);
 		return ERR_PTR(-EUCLEAN);
 	}
@@ -153,8 +153,8 @@ static int append_block(struct inode *dir, const char *name, size_t len,
 	return 0;
 }
 
-int ext2_dir_add(struct inode *dir, const char *name, size_t len,
-		 uint32_t ino, uint32_t mode)
+int ext2_dir_add(struct inode *dir, const char *name, size_t len, uint32_t ino,
+		 uint32_t mode)
 {
 	struct ext2_sb *s = EXT2_SB(dir->sb);
 	uint64_t n = dir_blocks(dir);
@@ -171,8 +171,8 @@ int ext2_dir_add(struct inode *dir, const char *name, size_t len,
 				return (int)PTR_ERR(b);
 			continue;
 		}
-		off = ext2_dirent_space(b->data, s->g.block_size,
-					(unsigned)len, s->filetype);
+		off = ext2_dirent_space(b->data, s->g.block_size, (unsigned)len,
+					s->filetype);
 		if (off >= 0) {
 			ext2_dirent_insert(b->data, (unsigned)off, ino, name,
 					   (unsigned)len, ftype(mode),
@@ -200,8 +200,8 @@ int ext2_dir_remove(struct inode *dir, const char *name, size_t len)
 	return dir_changed(dir);
 }
 
-int ext2_dir_set(struct inode *dir, const char *name, size_t len,
-		 uint32_t ino, uint32_t mode)
+int ext2_dir_set(struct inode *dir, const char *name, size_t len, uint32_t ino,
+		 uint32_t mode)
 {
 	struct ext2_sb *s = EXT2_SB(dir->sb);
 	unsigned off, prev;

@@ -57,10 +57,10 @@ static int check_groups(const struct ext2_super_block *s, struct ext2_geom *g,
 	    s->s_inodes_per_group % g->inodes_per_block)
 		return bad(why, "bad inodes per group");
 	g->itable_blocks = s->s_inodes_per_group / g->inodes_per_block;
-	g->groups = (uint32_t)(((uint64_t)s->s_blocks_count -
-				s->s_first_data_block + s->s_blocks_per_group -
-				1) /
-			       s->s_blocks_per_group);
+	g->groups =
+		(uint32_t)(((uint64_t)s->s_blocks_count -
+			    s->s_first_data_block + s->s_blocks_per_group - 1) /
+			   s->s_blocks_per_group);
 	if ((uint64_t)g->groups * s->s_inodes_per_group != s->s_inodes_count)
 		return bad(why, "inode count disagrees with groups");
 	g->desc_per_block = g->block_size / sizeof(struct ext2_group_desc);
@@ -106,8 +106,8 @@ int ext2_sb_check(const struct ext2_super_block *s, uint64_t dev_bytes,
 uint32_t ext2_group_blocks(const struct ext2_super_block *s,
 			   const struct ext2_geom *g, uint32_t group)
 {
-	uint64_t first = s->s_first_data_block +
-			 (uint64_t)group * s->s_blocks_per_group;
+	uint64_t first =
+		s->s_first_data_block + (uint64_t)group * s->s_blocks_per_group;
 
 	if (group + 1 < g->groups)
 		return s->s_blocks_per_group;
@@ -118,8 +118,8 @@ int ext2_gd_check(const struct ext2_super_block *s, const struct ext2_geom *g,
 		  uint32_t group, const struct ext2_group_desc *gd,
 		  const char **why)
 {
-	uint64_t first = s->s_first_data_block +
-			 (uint64_t)group * s->s_blocks_per_group;
+	uint64_t first =
+		s->s_first_data_block + (uint64_t)group * s->s_blocks_per_group;
 	uint64_t last = first + ext2_group_blocks(s, g, group); /* exclusive */
 
 	*why = NULL;
@@ -303,7 +303,8 @@ unsigned ext2_dirent_insert(uint8_t *blk, unsigned off, uint32_t ino,
 	unsigned rec = de->rec_len;
 
 	if (de->inode) { /* split: the live entry keeps what it uses */
-		unsigned used = ext2_rec_len(ext2_dirent_name_len(de, filetype));
+		unsigned used =
+			ext2_rec_len(ext2_dirent_name_len(de, filetype));
 
 		de->rec_len = (uint16_t)used;
 		off += used;

@@ -84,8 +84,8 @@ static void touch_atime(struct file *f)
 	struct inode *i = f->inode;
 	struct linux_timespec now = current_time();
 
-	if ((f->flags & O_NOATIME) || (f->path.mnt && (f->path.mnt->flags &
-						       MS_NOATIME)))
+	if ((f->flags & O_NOATIME) ||
+	    (f->path.mnt && (f->path.mnt->flags & MS_NOATIME)))
 		return;
 	if (i->atime.tv_sec <= i->mtime.tv_sec ||
 	    i->atime.tv_sec <= i->ctime.tv_sec ||

@@ -278,8 +278,7 @@ void ext2_dir_init_block(uint8_t *blk, unsigned bs, uint32_t self,
 
 /* Device numbers in i_block[0] (old, 8:8 bits) or i_block[1] (new,
  * 12:20 bits), as Linux encodes them. */
-void ext2_decode_dev(const uint32_t *i_block, uint32_t *major,
-		     uint32_t *minor);
+void ext2_decode_dev(const uint32_t *i_block, uint32_t *major, uint32_t *minor);
 void ext2_encode_dev(uint32_t *i_block, uint32_t major, uint32_t minor);
 
 #endif

@@ -130,10 +130,9 @@ static struct inode *cache_find(struct ext2_sb *s, uint32_t ino)
 		if (i->ino != ino)
 			continue;
 		while (ref > 0)
-			if (__atomic_compare_exchange_n(&i->refcount, &ref,
-							ref + 1, false,
-							__ATOMIC_ACQ_REL,
-							__ATOMIC_ACQUIRE))
+			if (__atomic_compare_exchange_n(
+				    &i->refcount, &ref, ref + 1, false,
+				    __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
 				return i;
 		if (!s->ro)
 			ext2_write_inode(i);
@@ -165,7 +164,8 @@ static struct inode *read_inode(struct ext2_sb *s, uint32_t ino)
 		kfree(i);
 		return (struct inode *)b;
 	}
-	err = fill_inode(s, i, (const struct ext2_inode *)((char *)b->data + off));
+	err = fill_inode(s, i,
+			 (const struct ext2_inode *)((char *)b->data + off));
 	brelse(b);
 	if (err) {
 		ext2_error(s, __func__, "inode %u is bad (deleted or corrupt)",
@@ -264,8 +264,8 @@ static int init_disk_inode(struct ext2_sb *s, struct inode *i)
 		if (extra > s->g.inode_size - EXT2_GOOD_OLD_INODE_SIZE)
 			extra = (uint16_t)(s->g.inode_size -
 					   EXT2_GOOD_OLD_INODE_SIZE);
-		memcpy((char *)b->data + off + EXT2_GOOD_OLD_INODE_SIZE,
-		       &extra, 2);
+		memcpy((char *)b->data + off + EXT2_GOOD_OLD_INODE_SIZE, &extra,
+		       2);
 	}
 	bdirty(b);
 	brelse(b);
@@ -293,7 +293,8 @@ struct inode *ext2_new_inode(struct inode *dir, uint32_t mode)
 		if (S_ISDIR(mode))
 			i->mode |= S_ISGID;
 	}
-	EI(i)->generation = __atomic_add_fetch(&generation, 1, __ATOMIC_RELAXED);
+	EI(i)->generation =
+		__atomic_add_fetch(&generation, 1, __ATOMIC_RELAXED);
 	ext2_set_ops(i);
 	err = init_disk_inode(s, i);
 	if (err) {
@@ -340,12 +341,11 @@ static void free_xattr_block(struct ext2_sb *s, struct inode *i)
 static void delete_inode(struct ext2_sb *s, struct inode *i)
 {
 	bool fast_link = S_ISLNK(i->mode) &&
-			 i->blocks == (EI(i)->file_acl ?
-					       s->g.block_size / 512 :
-					       0);
+			 i->blocks ==
+				 (EI(i)->file_acl ? s->g.block_size / 512 : 0);
 
-	if (!fast_link && (S_ISREG(i->mode) || S_ISDIR(i->mode) ||
-			   S_ISLNK(i->mode)))
+	if (!fast_link &&
+	    (S_ISREG(i->mode) || S_ISDIR(i->mode) || S_ISLNK(i->mode)))
 		ext2_truncate_blocks(i, 0);
 	free_xattr_block(s, i);
 	i->size = 0;

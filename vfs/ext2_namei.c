@@ -74,7 +74,8 @@ static int make_node(struct inode *dir, struct dentry *d, uint32_t mode,
 	if (!err)
 		err = dirty(i);
 	if (!err)
-		err = ext2_dir_add(dir, d->name, len, (uint32_t)i->ino, i->mode);
+		err = ext2_dir_add(dir, d->name, len, (uint32_t)i->ino,
+				   i->mode);
 	if (err) {
 		i->nlink = 0; /* destroy_inode frees it */
 		inode_put(i);
@@ -104,8 +105,7 @@ static int ext2_mknod(struct inode *dir, struct dentry *d, uint32_t mode,
 	return make_node(dir, d, mode, rdev, NULL);
 }
 
-static int ext2_symlink(struct inode *dir, struct dentry *d,
-			const char *target)
+static int ext2_symlink(struct inode *dir, struct dentry *d, const char *target)
 {
 	return make_node(dir, d, S_IFLNK | 0777, 0, target);
 }
@@ -210,8 +210,8 @@ static void rename_counts(struct inode *odir, struct inode *ndir,
 {
 	if (dst) {
 		dst->nlink = S_ISDIR(dst->mode) ? 0 :
-			     dst->nlink	       ? dst->nlink - 1 :
-						 0;
+			     dst->nlink		? dst->nlink - 1 :
+						  0;
 		if (S_ISDIR(dst->mode) && ndir->nlink > 1)
 			ndir->nlink--;
 	}

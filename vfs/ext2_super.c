@@ -169,8 +169,7 @@ static const struct super_ops ext2_sops = {
  * mount, unknown ro_compat ones make it read-only. "ext3" needs a
  * journal (which is not replayed: a journal needing recovery is an
  * unsupported incompat feature). */
-static int check_features(struct ext2_sb *s, const char *type,
-			  unsigned *flags)
+static int check_features(struct ext2_sb *s, const char *type, unsigned *flags)
 {
 	uint32_t inc = s->raw.s_rev_level ? s->raw.s_feature_incompat : 0;
 	uint32_t roc = s->raw.s_rev_level ? s->raw.s_feature_ro_compat : 0;
@@ -269,8 +268,8 @@ static int claim_dev(struct ext2_sb *s)
 	int err = 0;
 
 	mutex_lock(&ext2_mounts_lock);
-	list_for_each_entry(o, &ext2_mounts, link) if (o->dev == s->dev) err =
-		-EBUSY;
+	list_for_each_entry(o, &ext2_mounts, link) if (o->dev == s->dev)
+		err = -EBUSY;
 	if (!err)
 		list_add_tail(&s->link, &ext2_mounts);
 	mutex_unlock(&ext2_mounts_lock);
@@ -296,7 +295,8 @@ static struct ext2_sb *sb_info_alloc(struct blkdev *dev)
 static struct super_block *make_sb(struct fs_type *type, struct ext2_sb *s,
 				   unsigned flags)
 {
-	struct super_block *sb = super_alloc(type, &ext2_sops, EXT2_SUPER_MAGIC);
+	struct super_block *sb =
+		super_alloc(type, &ext2_sops, EXT2_SUPER_MAGIC);
 	struct inode *root;
 
 	if (!sb)

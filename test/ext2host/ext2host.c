@@ -192,9 +192,8 @@ static int cmd_get(char **a)
 }
 
 /* Runs an op on (dir, negative dentry for path). */
-static int on_new(const char *path, int (*fn)(struct inode *, struct dentry *,
-					      void *),
-		  void *arg)
+static int on_new(const char *path,
+		  int (*fn)(struct inode *, struct dentry *, void *), void *arg)
 {
 	struct dentry *d;
 	int err = walk(path, &d);
@@ -303,9 +302,9 @@ static int cmd_readlink(const char *path)
 		release(d);
 		return err;
 	}
-	r = d->inode->iops->readlink ? d->inode->iops->readlink(d, buf,
-								 sizeof(buf)) :
-				       -EINVAL;
+	r = d->inode->iops->readlink ?
+		    d->inode->iops->readlink(d, buf, sizeof(buf)) :
+		    -EINVAL;
 	if (r >= 0)
 		printf("%.*s\n", (int)r, buf);
 	release(d);
@@ -349,8 +348,8 @@ static int cmd_stat(const char *path)
 		return err;
 	}
 	i = d->inode;
-	printf("mode=%o nlink=%u size=%llu uid=%u gid=%u rdev=%u:%u\n",
-	       i->mode, i->nlink, (unsigned long long)i->size, i->uid, i->gid,
+	printf("mode=%o nlink=%u size=%llu uid=%u gid=%u rdev=%u:%u\n", i->mode,
+	       i->nlink, (unsigned long long)i->size, i->uid, i->gid,
 	       MAJOR(i->rdev), MINOR(i->rdev));
 	release(d);
 	return 0;
@@ -413,6 +412,10 @@ static int run(char **a, int n)
 		return cmd_statfs();
 	if (n < 2)
 		return -EINVAL;
+	/* The VFS's mount_want_write. */
+	if ((sb->flags & MS_RDONLY) && strcmp(c, "get") && strcmp(c, "ls") &&
+	    strcmp(c, "stat") && strcmp(c, "readlink"))
+		return -EROFS;
 	if (!strcmp(c, "put") && n > 2)
 		return cmd_put(a, n);
 	if (!strcmp(c, "get") && n > 2)

@@ -124,7 +124,8 @@ static struct buf *find(uint64_t block, unsigned size)
 static void check_range(uint64_t block, unsigned size)
 {
 	if ((block + 1) * size > img_dev.sectors * 512) {
-		fprintf(stderr, "ext2host: access past the device: block %llu\n",
+		fprintf(stderr,
+			"ext2host: access past the device: block %llu\n",
 			(unsigned long long)block);
 		abort();
 	}
@@ -138,7 +139,8 @@ struct buf *bread(struct blkdev *dev, uint64_t block, unsigned size)
 	check_range(block, size);
 	b = find(block, size);
 	if (!(b->flags & BUF_VALID)) {
-		if (host_pread(img_fd, b->data, size, block * size) != (long)size)
+		if (host_pread(img_fd, b->data, size, block * size) !=
+		    (long)size)
 			return ERR_PTR(-EIO);
 		host_reads++;
 		b->flags |= BUF_VALID;
@@ -221,8 +223,8 @@ int blk_invalidate(struct blkdev *dev)
 
 	for (int i = 0; i < NBUCKETS; i++) {
 		while (!list_empty(&buckets[i])) {
-			struct buf *b = list_first_entry(&buckets[i],
-							 struct buf, hash);
+			struct buf *b =
+				list_first_entry(&buckets[i], struct buf, hash);
 			list_del(&b->hash);
 			free(b->data);
 			free(b);
