@@ -105,30 +105,6 @@ void mount_put(struct mount *m)
 		sb->ops->put_super(sb);
 }
 
-/* sync(2): every mounted file system that keeps data on a disk. */
-int vfs_sync_all(void)
-{
-	struct mount *m, *got[64];
-	unsigned n = 0;
-	int err = 0;
-	bool irq = spin_lock_irqsave(&mount_lock);
-
-	list_for_each_entry(m, &mount_list, link)
-	{
-		if (n < ARRAY_SIZE(got) && m->sb->ops && m->sb->ops->sync_fs) {
-			mount_get(m);
-			got[n++] = m;
-		}
-	}
-	spin_unlock_irqrestore(&mount_lock, irq);
-	for (unsigned k = 0; k < n; k++) {
-		int e = got[k]->sb->ops->sync_fs(got[k]->sb);
-		if (e && !err)
-			err = e;
-		mount_put(got[k]);
-	}
-	return err;
-}
 
 struct mount *mount_lookup(struct mount *mnt, struct dentry *d)
 {
@@ -459,4 +435,38 @@ ssize_t mounts_show(char *buf, size_t size, bool mountinfo)
 	}
 	spin_unlock_irqrestore(&mount_lock, irq);
 	return n;
+}
+
+int vfs_sync_supers(void)
+{
+	struct mount *m, **v;
+	size_t n = 0, max = 0;
+	int err = 0;
+	bool irq = spin_lock_irqsave(&mount_lock);
+
+	list_for_each_entry(m, &mount_list, link) max++;
+	spin_unlock_irqrestore(&mount_lock, irq);
+	v = kmalloc(MAX(max, 1) * sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	irq = spin_lock_irqsave(&mount_lock);
+	list_for_each_entry(m, &mount_list, link)
+	{
+		if (n == max)
+			break;
+		if (m->sb->ops && m->sb->ops->sync_fs) {
+			mount_get(m);
+			v[n++] = m;
+		}
+	}
+	spin_unlock_irqrestore(&mount_lock, irq);
+	for (size_t i = 0; i < n; i++) {
+		int e = v[i]->sb->ops->sync_fs(v[i]->sb);
+
+		if (e && !err)
+			err = e;
+		mount_put(v[i]);
+	}
+	kfree(v);
+	return err;
 }
