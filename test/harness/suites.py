@@ -292,5 +292,6 @@ SUITES = [
 # Suites kept in their own files register here.
 from suite_console import Console  # noqa: E402
 from suite_keyboard import Keyboard  # noqa: E402
+from suite_ext2 import Ext2  # noqa: E402
 
-SUITES += [Console(), Keyboard()]
+SUITES += [Console(), Keyboard(), Ext2()]
