@@ -62,16 +62,23 @@ t link ln /m1/tree/d3/f1 /m1/tree/d3/hl
 t symlink ln -s ../d3/f1 /m1/tree/d4/sl
 t truncate sh -c 'truncate -s 100 /m1/tree/d7/big && test $(stat -c %s /m1/tree/d7/big) = 100'
 t manifest sh -c '(cd /m1/tree && find . -type f | sort | xargs sha256sum > /tmp/t1 && find . | sort > /tmp/l1) && (cd /m2/tree && find . -type f | sort | xargs sha256sum > /tmp/t2 && find . | sort > /tmp/l2)'
+/m1/bin/ext2_io /m1 | sed 's/^ext2_io /EXT2TEST io1k-/'
+/m1/bin/ext2_io /m2 | sed 's/^ext2_io /EXT2TEST io4k-/'
+t0=$(cut -d' ' -f1 /proc/uptime)
 t dd-write dd if=/dev/zero of=/m2/zero bs=1M count=@MB@ conv=fsync
-echo "EXT2BENCH write $(tail -n 1 /tmp/o)"
+echo "EXT2BENCH write @MB@ MiB $t0 $(cut -d' ' -f1 /proc/uptime)"
+t remount-ro mount -o remount,ro /m2
+f write-on-ro touch /m2/nope
+t remount-rw mount -o remount,rw /m2
 t umount umount /m1/ /m2
 t remount1 mount -t ext2 /dev/sdb /m1
 t remount2 mount -t ext2 /dev/sdc /m2
 t reread-tree1 sh -c 'cd /m1/tree && sha256sum -c /tmp/t1 && find . | sort | cmp - /tmp/l1'
 t reread-tree2 sh -c 'cd /m2/tree && sha256sum -c /tmp/t2 && find . | sort | cmp - /tmp/l2'
 t reread-data sh -c 'cd /m1/data && sha256sum -c /m1/manifest'
+t0=$(cut -d' ' -f1 /proc/uptime)
 t dd-read dd if=/m2/zero of=/dev/null bs=1M
-echo "EXT2BENCH read $(tail -n 1 /tmp/o)"
+echo "EXT2BENCH read @MB@ MiB $t0 $(cut -d' ' -f1 /proc/uptime)"
 t dd-read-zeros sh -c 'test "$(tr -d "\0" < /m2/zero | wc -c)" = 0'
 f bad-magic mount -t ext2 /dev/sdd /b1
 f bad-truncated mount -t ext2 /dev/sde /b2
@@ -82,6 +89,8 @@ f bad-dirent-ino cat /b3/dir2/f
 t bad-dirent-umount umount /b3
 f ext3-name mount -t ext3 /dev/sdd /b4
 t umount-end umount /m2
+t ext4-name-ext2-image mount -t ext4 /dev/sdc /m2
+t umount-ext4 umount /m2
 echo EXT2TEST-DONE
 """
 
@@ -126,6 +135,11 @@ def make_tree(root, script):
     os.mknod(os.path.join(d, "null"), 0o20666, os.makedev(1, 3))
     os.makedirs(os.path.join(root, "bin"))
     shutil.copy("/bin/busybox", os.path.join(root, "bin", "busybox"))
+    here = os.path.dirname(os.path.abspath(__file__))
+    subprocess.run(["musl-gcc", "-static", "-O2", "-o",
+                    os.path.join(root, "bin", "ext2_io"),
+                    os.path.join(here, "..", "ext2host", "guest",
+                                 "ext2_io.c")], check=True)
     with open(os.path.join(root, "run.sh"), "w") as f:
         f.write(script)
     with open(os.path.join(root, "manifest"), "w") as f:
@@ -232,8 +246,12 @@ class Ext2(Suite):
         except Timeout:
             self.results.append(("script", False, "no EXT2TEST-DONE"))
         out = m.serial()[start:]
-        for line in re.findall(r"EXT2BENCH .*", out):
-            print("  " + line.strip(), flush=True)
+        for mt in re.finditer(r"EXT2BENCH (\w+) (\d+) MiB ([\d.]+) ([\d.]+)",
+                              out):
+            secs = float(mt.group(4)) - float(mt.group(3))
+            print(f"  ext2 dd {mt.group(1)} of {mt.group(2)} MiB: "
+                  f"{secs:.2f} s, {int(mt.group(2)) / max(secs, 0.01):.1f} "
+                  "MiB/s", flush=True)
         for mt in re.finditer(r"EXT2TEST (\S+) (PASS|FAIL)(.*)", out):
             self.results.append((mt.group(1), mt.group(2) == "PASS",
                                  mt.group(3).strip()))
