@@ -222,6 +222,13 @@ def write_cases(t, tmp, files, bs):
     r3, _ = t("truncate", "/sparse.bin", 100)
     files["sparse.bin"] = sha(data(0, 100))
     yield f"{bs}/truncate", (r1, r2, r3) == ("ok",) * 3, content.hex()
+    # Past 4 GiB: i_size_high (large_file), a sparse extension.
+    put("new/huge", b"head")
+    r1, _ = t("truncate", "/new/huge", 5 << 30)
+    r2, out = t("stat", "/new/huge")
+    yield (f"{bs}/large-file", r1 == "ok" and f"size={5 << 30}" in out[0],
+           f"{r1} {out}")
+    files.pop("new/huge")
     r1, _ = t("chmod", "/new/big.bin", "4711")
     r2, out = t("stat", "/new/big.bin")
     yield f"{bs}/chmod", r2 == "ok" and "mode=104711" in out[0], str(out)
