@@ -39,6 +39,7 @@ struct ext2_inode_info {
 	uint32_t last_block; /* allocation goal: the last block placed */
 	struct list_head hash;
 	bool hashed;
+	struct ext2_pcache *pcache; /* regular files' pages (ext2_pcache.c) */
 };
 
 static inline struct ext2_sb *EXT2_SB(struct super_block *sb)
@@ -127,6 +128,22 @@ int ext2_dir_make(struct inode *dir, uint32_t parent);
 
 extern const struct inode_ops ext2_dir_iops;
 extern const struct inode_ops ext2_symlink_iops;
+
+/* ---- ext2_pcache.c ---- */
+
+/* The cached page index of a regular file, referenced: read in (fill) or
+ * zeroed when new; write marks it dirty, map as handed to mmap. */
+int ext2_pc_page(struct inode *i, uint64_t index, bool fill, bool write,
+		 bool map, struct page **out);
+/* Is page index all holes, and not cached (reads give zeros)? */
+bool ext2_pc_hole(struct inode *i, uint64_t index);
+/* Writes dirty and mapped pages through the block map into the buffer
+ * cache. Caller holds i->lock or the last reference. */
+int ext2_pc_writeback(struct inode *i);
+/* Drops pages past size and zeroes the rest of the last one. */
+void ext2_pc_truncate(struct inode *i, uint64_t size);
+/* Drops every page (no write-back) and the cache. */
+void ext2_pc_free(struct inode *i);
 
 /* ---- ext2_file.c ---- */
 

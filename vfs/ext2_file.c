@@ -1,75 +1,40 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * ext2 file data: read and write through the block map and the buffer
- * cache, holes read as zeros, truncation, attributes, fsync. mmap's
- * get_page hands out a private copy of the file's page: there is no page
- * cache yet, so shared writable mappings are refused (file_ops
- * .get_page_copies).
+ * ext2 file data: read, write and mmap through the page cache
+ * (ext2_pcache.c), holes read as zeros, truncation, attributes, fsync.
  */
 #include "vfs/ext2.h"
 
-#define EXT2_READAHEAD 32 /* blocks */
-
-/* Starts reads of the blocks after blk that follow it on disk as they
- * follow lb in the file (sequential read-ahead). */
-static void read_ahead(struct inode *i, uint64_t lb, uint32_t blk,
-		       uint64_t last)
+/* Copies part of page index (zeros for a page of holes) to b at done. */
+static int read_piece(struct inode *i, uint64_t index, unsigned in, size_t k,
+		      const struct iobuf *b, size_t done)
 {
-	struct ext2_sb *s = EXT2_SB(i->sb);
-	unsigned n = 0;
+	struct page *p;
+	int err;
 
-	while (n < EXT2_READAHEAD && lb + n + 1 <= last) {
-		uint32_t next;
-
-		if (ext2_bmap(i, lb + n + 1, false, &next, NULL) ||
-		    next != blk + n + 1)
-			break;
-		n++;
-	}
-	if (n)
-		bread_ahead(s->dev, blk, s->g.block_size, n);
-}
-
-/* Copies part of one block (or zeros for a hole) to b at done. */
-static int read_piece(struct inode *i, uint64_t lb, unsigned in, size_t k,
-		      const struct iobuf *b, size_t done, uint64_t last,
-		      bool ra)
-{
-	struct ext2_sb *s = EXT2_SB(i->sb);
-	uint32_t blk;
-	struct buf *bf;
-	int err = ext2_bmap(i, lb, false, &blk, NULL);
-
+	if (ext2_pc_hole(i, index))
+		return iobuf_zero(b, done, k);
+	err = ext2_pc_page(i, index, true, false, false, &p);
 	if (err)
 		return err;
-	if (!blk)
-		return iobuf_zero(b, done, k);
-	if (ra)
-		read_ahead(i, lb, blk, last);
-	bf = bread(s->dev, blk, s->g.block_size);
-	if (IS_ERR(bf))
-		return (int)PTR_ERR(bf);
-	err = iobuf_put(b, done, (char *)bf->data + in, k);
-	brelse(bf);
+	err = iobuf_put(b, done, (char *)page_address(p) + in, k);
+	page_put(p);
 	return err;
 }
 
 ssize_t ext2_read_data(struct inode *i, const struct iobuf *b, uint64_t off)
 {
-	struct ext2_sb *s = EXT2_SB(i->sb);
-	uint64_t size = READ_ONCE(i->size), last;
+	uint64_t size = READ_ONCE(i->size);
 	size_t done = 0, n;
 
 	if (off >= size || !b->len)
 		return 0;
 	n = MIN((uint64_t)b->len, size - off);
-	last = (off + n - 1) >> s->g.block_bits;
 	while (done < n) {
-		uint64_t at = off + done, lb = at >> s->g.block_bits;
-		unsigned in = (unsigned)(at & (s->g.block_size - 1));
-		size_t k = MIN(n - done, (size_t)(s->g.block_size - in));
-		int err = read_piece(i, lb, in, k, b, done, last,
-				     done == 0 || lb % EXT2_READAHEAD == 0);
+		uint64_t at = off + done;
+		unsigned in = (unsigned)(at % PAGE_SIZE);
+		size_t k = MIN(n - done, (size_t)(PAGE_SIZE - in));
+		int err = read_piece(i, at / PAGE_SIZE, in, k, b, done);
 
 		if (err)
 			return done ? (ssize_t)done : err;
@@ -104,30 +69,28 @@ static ssize_t ext2_read(struct file *f, const struct iobuf *b, uint64_t *pos)
 	return r;
 }
 
-/* Copies part of one block from b at done, allocating it if needed. */
-static int write_piece(struct inode *i, uint64_t lb, unsigned in, size_t k,
+/* Copies part of page index from b at done: the page is read in first
+ * (unless wholly overwritten), then the blocks under the new bytes are
+ * allocated, so a full disk fails the write rather than the write-back. */
+static int write_piece(struct inode *i, uint64_t at, size_t k,
 		       const struct iobuf *b, size_t done)
 {
 	struct ext2_sb *s = EXT2_SB(i->sb);
-	uint32_t blk;
-	bool fresh;
-	struct buf *bf;
-	int err = ext2_bmap(i, lb, true, &blk, &fresh);
+	unsigned in = (unsigned)(at % PAGE_SIZE);
+	struct page *p = NULL;
+	int err =
+		ext2_pc_page(i, at / PAGE_SIZE, k < PAGE_SIZE, true, false, &p);
 
-	if (err)
-		return err;
-	if (fresh || k == s->g.block_size)
-		bf = bget(s->dev, blk, s->g.block_size);
-	else
-		bf = bread(s->dev, blk, s->g.block_size);
-	if (IS_ERR(bf))
-		return (int)PTR_ERR(bf);
-	if (fresh && k < s->g.block_size)
-		memset(bf->data, 0, s->g.block_size);
-	err = iobuf_get(b, done, (char *)bf->data + in, k);
+	for (uint64_t lb = at >> s->g.block_bits;
+	     !err && lb <= (at + k - 1) >> s->g.block_bits; lb++) {
+		uint32_t blk;
+
+		err = ext2_bmap(i, lb, true, &blk, NULL);
+	}
 	if (!err)
-		bdirty(bf);
-	brelse(bf);
+		err = iobuf_get(b, done, (char *)page_address(p) + in, k);
+	if (p)
+		page_put(p);
 	return err;
 }
 
@@ -142,11 +105,10 @@ ssize_t ext2_write_data(struct inode *i, const struct iobuf *b, uint64_t off)
 		return n ? -EFBIG : 0;
 	n = MIN((uint64_t)n, max - off);
 	while (done < n) {
-		uint64_t at = off + done, lb = at >> s->g.block_bits;
-		unsigned in = (unsigned)(at & (s->g.block_size - 1));
-		size_t k = MIN(n - done, (size_t)(s->g.block_size - in));
+		uint64_t at = off + done;
+		size_t k = MIN(n - done, (size_t)(PAGE_SIZE - at % PAGE_SIZE));
 
-		err = write_piece(i, lb, in, k, b, done);
+		err = write_piece(i, at, k, b, done);
 		if (err)
 			break;
 		done += k;
@@ -182,23 +144,12 @@ static ssize_t ext2_write(struct file *f, const struct iobuf *b, uint64_t *pos)
 	return r;
 }
 
-/* mmap: a copy of the page at index (zeros past the end of file). */
+/* mmap: the file's own cached page (written back at sync, fsync,
+ * unmount and eviction, compared with the disk as mappings may change
+ * it). */
 static int ext2_get_page(struct file *f, uint64_t index, struct page **out)
 {
-	struct page *p = page_alloc(0, PAGE_ZERO);
-	struct iobuf b = { .len = PAGE_SIZE };
-	ssize_t r;
-
-	if (!p)
-		return -ENOMEM;
-	b.kbuf = page_address(p);
-	r = ext2_read_data(f->inode, &b, index * PAGE_SIZE);
-	if (r < 0) {
-		page_put(p);
-		return (int)r;
-	}
-	*out = p;
-	return 0;
+	return ext2_pc_page(f->inode, index, true, false, true, out);
 }
 
 static int64_t ext2_llseek(struct file *f, int64_t off, int whence)
@@ -233,9 +184,14 @@ static int64_t ext2_llseek(struct file *f, int64_t off, int whence)
 static int ext2_fsync(struct file *f)
 {
 	struct inode *i = f->inode;
-	int err = ext2_write_inode(i);
-	int e2 = blk_sync(EXT2_SB(i->sb)->dev);
+	int err, e2;
 
+	mutex_lock(&i->lock);
+	err = ext2_pc_writeback(i);
+	mutex_unlock(&i->lock);
+	e2 = ext2_write_inode(i);
+	err = err ? err : e2;
+	e2 = blk_sync(EXT2_SB(i->sb)->dev);
 	return err ? err : e2;
 }
 
@@ -251,6 +207,7 @@ static int set_size(struct inode *i, uint64_t size)
 	if (size > ext2_max_size(s))
 		return -EFBIG;
 	if (size < i->size) {
+		ext2_pc_truncate(i, size);
 		err = ext2_truncate_blocks(i, (size + bs - 1) / bs);
 		if (err)
 			return err;
@@ -306,7 +263,6 @@ const struct file_ops ext2_file_fops = {
 	.llseek = ext2_llseek,
 	.fsync = ext2_fsync,
 	.get_page = ext2_get_page,
-	.get_page_copies = true,
 };
 
 const struct inode_ops ext2_file_iops = {

@@ -134,8 +134,10 @@ static struct inode *cache_find(struct ext2_sb *s, uint32_t ino)
 				    &i->refcount, &ref, ref + 1, false,
 				    __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
 				return i;
-		if (!s->ro)
+		if (!s->ro) {
+			ext2_pc_writeback(i);
 			ext2_write_inode(i);
+		}
 		list_del(&ei->hash);
 		ei->hashed = false;
 		return NULL;
@@ -344,6 +346,7 @@ static void delete_inode(struct ext2_sb *s, struct inode *i)
 			 i->blocks ==
 				 (EI(i)->file_acl ? s->g.block_size / 512 : 0);
 
+	ext2_pc_free(i); /* the data goes: nothing to write back */
 	if (!fast_link &&
 	    (S_ISREG(i->mode) || S_ISDIR(i->mode) || S_ISLNK(i->mode)))
 		ext2_truncate_blocks(i, 0);
@@ -365,14 +368,33 @@ void ext2_destroy_inode(struct inode *i)
 	if (ei->hashed) {
 		list_del(&ei->hash);
 		ei->hashed = false;
-		if (!s->ro && i->nlink == 0)
+		if (!s->ro && i->nlink == 0) {
 			delete_inode(s, i);
-		else if (!s->ro)
+		} else if (!s->ro) {
+			ext2_pc_writeback(i);
 			ext2_write_inode(i);
+		}
 	}
 	mutex_unlock(&s->icache_lock);
+	ext2_pc_free(i);
 	kfree(ei);
 	i->private = NULL;
+}
+
+/* An inode's pages and fields to the buffer cache. One whose last
+ * reference is going is left to its destroy_inode (waiting for
+ * icache_lock, which the caller holds). */
+static int sync_one(struct inode *i)
+{
+	int err = 0, e;
+
+	if (EI(i)->pcache && __atomic_load_n(&i->refcount, __ATOMIC_ACQUIRE)) {
+		mutex_lock(&i->lock);
+		err = ext2_pc_writeback(i);
+		mutex_unlock(&i->lock);
+	}
+	e = ext2_write_inode(i);
+	return err ? err : e;
 }
 
 int ext2_sync_inodes(struct ext2_sb *s)
@@ -385,7 +407,7 @@ int ext2_sync_inodes(struct ext2_sb *s)
 
 		list_for_each_entry(ei, &s->icache[n], hash)
 		{
-			int e = ext2_write_inode(ei->inode);
+			int e = sync_one(ei->inode);
 			if (e && !err)
 				err = e;
 		}

@@ -165,8 +165,6 @@ int vfs_mmap_check(struct file *f, int prot, bool shared)
 		return -EACCES;
 	if (shared && (prot & PROT_WRITE) && mode != O_RDWR)
 		return -EACCES;
-	if (shared && (prot & PROT_WRITE) && f->ops->get_page_copies)
-		return -ENODEV;
 	if ((prot & PROT_EXEC) &&
 	    (f->path.mnt && (f->path.mnt->flags & MS_NOEXEC)))
 		return -EPERM;

@@ -69,9 +69,6 @@ struct file_ops {
 	int (*fsync)(struct file *f);
 	/* mmap: a referenced page with the file's bytes at page index. */
 	int (*get_page)(struct file *f, uint64_t index, struct page **out);
-	/* get_page returns a private copy, not the file's own page: shared
-	 * writable mappings are refused (ENODEV), as writes would be lost. */
-	bool get_page_copies;
 	/* Files on the shared anonymous inode: "[eventfd]", as /proc shows
 	 * them ("anon_inode:[eventfd]"). */
 	const char *anon_name;

@@ -109,7 +109,8 @@ static int cmd_umount(void)
 		return -EINVAL;
 	sb->ops->put_super(sb);
 	sb = NULL;
-	return host_live_refs || host_live_inodes ? -EBUSY : 0;
+	return host_live_refs || host_live_inodes || host_live_pages ? -EBUSY :
+								       0;
 }
 
 static struct file file_of(struct dentry *d, unsigned flags)
@@ -392,6 +393,30 @@ static int cmd_statfs(void)
 	return err;
 }
 
+/* mapwrite PATH OFF TEXT: changes a page as a MAP_SHARED mapping would
+ * (through get_page, behind the file system's back). */
+static int cmd_mapwrite(char **a)
+{
+	uint64_t off = strtoull(a[2], NULL, 0);
+	struct dentry *d;
+	struct page *p;
+	int err = walk(a[1], &d);
+
+	if (err || (err = need(d, true))) {
+		release(d);
+		return err;
+	}
+	struct file f = file_of(d, O_RDWR);
+	err = f.ops->get_page(&f, off / PAGE_SIZE, &p);
+	if (!err) {
+		memcpy((char *)page_address(p) + off % PAGE_SIZE, a[3],
+		       strlen(a[3]));
+		page_put(p); /* "munmap" */
+	}
+	release(d);
+	return err;
+}
+
 static int run(char **a, int n)
 {
 	const char *c = a[0];
@@ -434,6 +459,8 @@ static int run(char **a, int n)
 		return cmd_rename(a[1], a[2]);
 	if (!strcmp(c, "readlink"))
 		return cmd_readlink(a[1]);
+	if (!strcmp(c, "mapwrite") && n > 3)
+		return cmd_mapwrite(a);
 	if (!strcmp(c, "stat"))
 		return cmd_stat(a[1]);
 	if (!strcmp(c, "ls"))

@@ -10,6 +10,7 @@ void host_init(void);
 /* The image the next mount reads: an open file of bytes bytes. */
 void host_attach(int fd, uint64_t bytes, bool ro);
 struct fs_type *fs_type_find(const char *name);
-extern long host_reads, host_writes, host_live_refs, host_live_inodes;
+extern long host_reads, host_writes, host_live_refs, host_live_inodes,
+	host_live_pages;
 
 #endif

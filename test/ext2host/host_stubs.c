@@ -60,21 +60,50 @@ int printk(const char *fmt, ...)
 	fputs(buf[0] == '\001' ? buf + 2 : buf, stderr);
 	return 0;
 }
+/* Pages: an arena of HOST_PAGES frames at "physical" address 0. */
+#define HOST_PAGES 32768
+static uint32_t free_list[HOST_PAGES], nfree;
+long host_live_pages;
+
+static void pages_init(void)
+{
+	mem_map = calloc(HOST_PAGES, sizeof(struct page));
+	mm_host_phys_base = calloc(HOST_PAGES, PAGE_SIZE);
+	for (uint32_t k = 0; k < HOST_PAGES; k++)
+		free_list[nfree++] = HOST_PAGES - 1 - k;
+}
+
 struct page *page_alloc(unsigned order, unsigned flags)
 {
-	(void)order;
-	(void)flags;
-	return NULL;
+	struct page *p;
+
+	if (order || !nfree)
+		return NULL;
+	p = &mem_map[free_list[--nfree]];
+	p->refcount = 1;
+	if (flags & PAGE_ZERO)
+		memset(page_address(p), 0x00, PAGE_SIZE);
+	else
+		memset(page_address(p), 0xa5, PAGE_SIZE); /* show stale use */
+	host_live_pages++;
+	return p;
 }
+
 void page_put(struct page *p)
 {
-	(void)p;
+	if (p->refcount <= 0)
+		abort();
+	if (--p->refcount)
+		return;
+	free_list[nfree++] = (uint32_t)(p - mem_map);
+	host_live_pages--;
 }
 
 /* `current` reads %gs:0: a CPU with no task running. */
 void host_init(void)
 {
 	fake_cpu.self = &fake_cpu;
+	pages_init();
 	host_set_gs(&fake_cpu);
 }
 

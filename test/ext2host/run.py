@@ -229,6 +229,17 @@ def write_cases(t, tmp, files, bs):
     yield (f"{bs}/large-file", r1 == "ok" and f"size={5 << 30}" in out[0],
            f"{r1} {out}")
     files.pop("new/huge")
+    # A shared mapping's change reaches read(2) and the disk.
+    content = bytearray(data(9, 10000))
+    put("new/mapped", bytes(content))
+    r1, _ = t("mapwrite", "/new/mapped", 5000, "MAPPED")
+    content[5000:5006] = b"MAPPED"
+    files["new/mapped"] = sha(bytes(content))
+    out = os.path.join(tmp, "m")
+    r2, _ = t("get", "/new/mapped", out)
+    with open(out, "rb") as f:
+        got = f.read()
+    yield f"{bs}/mmap-shared-coherent", r1 == r2 == "ok" and got == content, r1
     r1, _ = t("chmod", "/new/big.bin", "4711")
     r2, out = t("stat", "/new/big.bin")
     yield f"{bs}/chmod", r2 == "ok" and "mode=104711" in out[0], str(out)
@@ -256,7 +267,9 @@ def image_cases(tmp, bs):
     ok, log = fsck(img)
     yield f"{bs}/e2fsck-again", ok, log
     got = debugfs_cat(img, "/new/big.bin", os.path.join(tmp, "dbg"))
-    yield f"{bs}/debugfs-reads-ours", sha(got) == sha(data(7, 5 << 20)), ""
+    got2 = debugfs_cat(img, "/new/mapped", os.path.join(tmp, "dbg"))
+    yield (f"{bs}/debugfs-reads-ours", sha(got) == sha(data(7, 5 << 20))
+           and sha(got2) == files["new/mapped"], "")
     rc, err = t.close()
     yield f"{bs}/no-sanitizer-errors", rc == 0 and "ERROR" not in err, err[-800:]
 

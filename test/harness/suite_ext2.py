@@ -76,6 +76,8 @@ t remount2 mount -t ext2 /dev/sdc /m2
 t reread-tree1 sh -c 'cd /m1/tree && sha256sum -c /tmp/t1 && find . | sort | cmp - /tmp/l1'
 t reread-tree2 sh -c 'cd /m2/tree && sha256sum -c /tmp/t2 && find . | sort | cmp - /tmp/l2'
 t reread-data sh -c 'cd /m1/data && sha256sum -c /m1/manifest'
+t mmap-persisted-1k test "$(dd if=/m1/mapped.txt bs=1 skip=4090 count=11 2>/dev/null)" = MAPPED-DATA
+t mmap-persisted-4k test "$(dd if=/m2/mapped.txt bs=1 skip=4090 count=11 2>/dev/null)" = MAPPED-DATA
 t0=$(cut -d' ' -f1 /proc/uptime)
 t dd-read dd if=/m2/zero of=/dev/null bs=1M
 echo "EXT2BENCH read @MB@ MiB $t0 $(cut -d' ' -f1 /proc/uptime)"
