@@ -10,6 +10,9 @@
 #include "vfs/ext2.h"
 
 #define PC_BUCKETS 256
+#ifndef PC_MAX_PAGES
+#define PC_MAX_PAGES 2048 /* per file; then clean pages are let go */
+#endif
 #define EXT2_READAHEAD 32 /* blocks */
 
 struct ext2_pent {
@@ -22,8 +25,11 @@ struct ext2_pent {
 
 struct ext2_pcache {
 	struct mutex lock;
+	unsigned count; /* pages cached */
 	struct ext2_pent *bucket[PC_BUCKETS];
 };
+
+static int write_page(struct inode *i, struct ext2_pent *e);
 
 static struct ext2_pcache *pc_of(struct inode *i, bool create)
 {
@@ -95,6 +101,32 @@ static int fill_page(struct inode *i, uint64_t index, char *data)
 	return 0;
 }
 
+/* Keeps a file's cache bounded (a big file read through once must not
+ * pin all of it): pages nobody else holds and no mapping changed are
+ * written back if dirty (their blocks exist since write(2)) and let go,
+ * down to half the limit. Caller holds pc->lock. */
+static void shrink(struct inode *i, struct ext2_pcache *pc)
+{
+	for (unsigned n = 0; n < PC_BUCKETS && pc->count > PC_MAX_PAGES / 2;
+	     n++) {
+		struct ext2_pent **pp = &pc->bucket[n];
+
+		while (*pp) {
+			struct ext2_pent *e = *pp;
+
+			if (e->mapped || e->page->refcount != 1 ||
+			    (e->dirty && write_page(i, e))) {
+				pp = &e->next;
+				continue;
+			}
+			*pp = e->next;
+			page_put(e->page);
+			kfree(e);
+			pc->count--;
+		}
+	}
+}
+
 /* The cached page at index, read in if fill (else zeroed) when new.
  * Caller holds pc->lock. */
 static int lookup(struct inode *i, struct ext2_pcache *pc, uint64_t index,
@@ -108,6 +140,8 @@ static int lookup(struct inode *i, struct ext2_pcache *pc, uint64_t index,
 			*out = e;
 			return 0;
 		}
+	if (pc->count >= PC_MAX_PAGES)
+		shrink(i, pc);
 	e = kzalloc(sizeof(*e));
 	if (!e)
 		return -ENOMEM;
@@ -125,6 +159,7 @@ static int lookup(struct inode *i, struct ext2_pcache *pc, uint64_t index,
 	}
 	e->next = *head;
 	*head = e;
+	pc->count++;
 	*out = e;
 	return 0;
 }
@@ -264,6 +299,7 @@ void ext2_pc_truncate(struct inode *i, uint64_t size)
 			*pp = e->next;
 			page_put(e->page); /* mappings keep theirs */
 			kfree(e);
+			pc->count--;
 		}
 	}
 	mutex_unlock(&pc->lock);
