@@ -78,8 +78,10 @@ static int write_piece(struct inode *i, uint64_t at, size_t k,
 	struct ext2_sb *s = EXT2_SB(i->sb);
 	unsigned in = (unsigned)(at % PAGE_SIZE);
 	struct page *p = NULL;
-	int err =
-		ext2_pc_page(i, at / PAGE_SIZE, k < PAGE_SIZE, true, false, &p);
+	/* Only a page wholly past the end of file needs no reading: a
+	 * partial copy (EFAULT) must not leave zeros over file data. */
+	bool fill = at - in < i->size;
+	int err = ext2_pc_page(i, at / PAGE_SIZE, fill, true, false, &p);
 
 	for (uint64_t lb = at >> s->g.block_bits;
 	     !err && lb <= (at + k - 1) >> s->g.block_bits; lb++) {
