@@ -246,10 +246,13 @@ def write_cases(t, tmp, files, bs):
 
 
 def image_cases(tmp, bs):
-    os.umask(0)
     src = os.path.join(tmp, f"src{bs}")
     img = os.path.join(tmp, f"img{bs}")
-    files = build_tree(src, bs)
+    old = os.umask(0)  # the modes as given; later tests need it back
+    try:
+        files = build_tree(src, bs)
+    finally:
+        os.umask(old)
     subprocess.run([MKE2FS, "-q", "-F", "-t", "ext2", "-b", str(bs), "-d",
                     src, img, "96M"], check=True, capture_output=True)
     t = Tool()

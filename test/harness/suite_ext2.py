@@ -206,10 +206,13 @@ class Ext2(Suite):
         os.makedirs(DIR, exist_ok=True)
         src = os.path.join(DIR, "src")
         shutil.rmtree(src, ignore_errors=True)
-        os.umask(0o022)
         # EXT2_BENCH_MB=64 for the throughput figures (dd of that size).
         mb = os.environ.get("EXT2_BENCH_MB", "8")
-        make_tree(src, GUEST_SCRIPT.replace("@MB@", mb))
+        old = os.umask(0o022)
+        try:
+            make_tree(src, GUEST_SCRIPT.replace("@MB@", mb))
+        finally:
+            os.umask(old)
         self.imgs = [os.path.join(DIR, "img1k.img"),
                      os.path.join(DIR, "img4k.img")]
         mkfs(src, self.imgs[0], 1024, "64M")
