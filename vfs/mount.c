@@ -105,7 +105,6 @@ void mount_put(struct mount *m)
 		sb->ops->put_super(sb);
 }
 
-
 struct mount *mount_lookup(struct mount *mnt, struct dentry *d)
 {
 	struct mount *m, *found = NULL;
