@@ -86,6 +86,9 @@ def build_tree(root, bs):
     put(deep + "/leaf.txt", b"deep leaf\n")
     for k in range(40):
         put(f"many/file{k:03d}", data(100 + k, k * 37))
+    # Enough long names for several blocks: e2fsck -D indexes it.
+    for k in range(300):
+        put(f"htree/{'n' * 40}{k:04d}", data(1000 + k, 10))
     os.symlink("small.txt", os.path.join(root, "fastlink"))
     os.symlink("/" + "long/" * 30 + "target", os.path.join(root, "slowlink"))
     os.link(os.path.join(root, "small.txt"), os.path.join(root, "hardlink"))
@@ -229,6 +232,11 @@ def write_cases(t, tmp, files, bs):
     yield (f"{bs}/large-file", r1 == "ok" and f"size={5 << 30}" in out[0],
            f"{r1} {out}")
     files.pop("new/huge")
+    # Changing a hash-indexed directory drops its index (as Linux's ext2).
+    r1 = put(f"htree/{'m' * 50}", b"new entry")
+    r2, _ = t("rm", f"/htree/{'n' * 40}0007")
+    files.pop(f"htree/{'n' * 40}0007")
+    yield f"{bs}/htree-write", (r1, r2) == ("ok", "ok"), f"{r1} {r2}"
     # A shared mapping's change reaches read(2) and the disk.
     content = bytearray(data(9, 10000))
     put("new/mapped", bytes(content))
@@ -255,6 +263,11 @@ def image_cases(tmp, bs):
         os.umask(old)
     subprocess.run([MKE2FS, "-q", "-F", "-t", "ext2", "-b", str(bs), "-d",
                     src, img, "96M"], check=True, capture_output=True)
+    # dir_index: e2fsck -D turns big directories into hash trees.
+    subprocess.run([E2FSCK, "-fyD", img], capture_output=True)
+    st = subprocess.run([DEBUGFS, "-R", "stat /htree", img],
+                        capture_output=True, text=True).stdout
+    yield f"{bs}/htree-made", "Flags: 0x1000" in st, st[:200]
     t = Tool()
     r, _ = t("mount", "ext2", img)
     yield f"{bs}/mount", r == "ok", r
