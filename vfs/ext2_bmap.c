@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* ext2 block maps: logical to disk blocks through i_block's direct,
- * indirect, double and triple indirect pointers [Poirier §3.5.13], block
+ * indirect, double and triple indirect pointers [Poirier §3.5, i_block], block
  * allocation for writes and freeing for truncation. */
 #include "vfs/ext2.h"
 

@@ -17,7 +17,7 @@ static bool is_pow2(uint32_t x)
 	return x && !(x & (x - 1));
 }
 
-/* Revision-dependent fields [Poirier §3.1.25-28]. */
+/* Revision-dependent fields [Poirier §3.1, s_rev_level]. */
 static int check_rev(const struct ext2_super_block *s, struct ext2_geom *g,
 		     const char **why)
 {

@@ -30,11 +30,11 @@
 #define EXT2_LINK_MAX 32000
 #define EXT2_FAST_LINK_MAX 60 /* bytes of i_block */
 
-/* s_state [Poirier §3.1.14] */
+/* s_state [Poirier §3.1, s_state] */
 #define EXT2_VALID_FS 1
 #define EXT2_ERROR_FS 2
 
-/* Features [Poirier §3.1.34-36]. */
+/* Features [Poirier §3.1, s_feature_*]. */
 #define EXT2_COMPAT_DIR_PREALLOC 0x0001
 #define EXT2_COMPAT_IMAGIC_INODES 0x0002
 #define EXT3_COMPAT_HAS_JOURNAL 0x0004
@@ -56,10 +56,10 @@
 #define EXT2_RO_COMPAT_SUPP \
 	(EXT2_RO_COMPAT_SPARSE_SUPER | EXT2_RO_COMPAT_LARGE_FILE)
 
-/* i_flags [Poirier §3.5.7] */
+/* i_flags [Poirier §3.5, i_flags] */
 #define EXT2_INDEX_FL 0x00001000 /* hash-indexed directory */
 
-/* Directory entry file types [Poirier §4.1.4] */
+/* Directory entry file types [Poirier §4.1, file_type] */
 #define EXT2_FT_UNKNOWN 0
 #define EXT2_FT_REG_FILE 1
 #define EXT2_FT_DIR 2
@@ -201,7 +201,7 @@ int ext2_gd_check(const struct ext2_super_block *s, const struct ext2_geom *g,
 uint32_t ext2_group_blocks(const struct ext2_super_block *s,
 			   const struct ext2_geom *g, uint32_t group);
 /* Does group hold a superblock and descriptor backup? With sparse_super
- * only groups 0, 1 and powers of 3, 5 and 7 do [Poirier §3.1.34]. */
+ * only groups 0, 1 and powers of 3, 5 and 7 do [Poirier §3.1, sparse_super]. */
 bool ext2_group_has_super(uint32_t group, bool sparse);
 /* Metadata blocks of group: superblock + descriptors (+ reserved GDT
  * blocks) if it has them, both bitmaps, the inode table. */
@@ -209,7 +209,7 @@ uint32_t ext2_group_overhead(const struct ext2_super_block *s,
 			     const struct ext2_geom *g, uint32_t group);
 
 /*
- * Where logical block lblock lives in the i_block tree [Poirier §3.5.13]:
+ * Where logical block lblock lives in the i_block tree [Poirier §3.5, i_block]:
  * off[0] is the index in i_block (0..14), off[1..depth-1] the indices in
  * the indirect blocks. The depth (1 direct .. 4 triple indirect), or
  * -EFBIG past the triple indirect range.
@@ -236,7 +236,7 @@ static inline void ext2_clear_bit(uint8_t *map, uint32_t bit)
 }
 
 /* Bytes a directory entry with a name of len bytes needs: 8 + len,
- * rounded up to 4 [Poirier §4.1.2]. */
+ * rounded up to 4 [Poirier §4.1, rec_len]. */
 static inline unsigned ext2_rec_len(unsigned name_len)
 {
 	return (EXT2_DIRENT_HEAD + name_len + 3) & ~3u;

@@ -237,7 +237,7 @@ int ext2_write_inode(struct inode *i)
 }
 
 /* Sets the large_file feature once a file passes 2 GiB - 1
- * [Poirier §3.1.36]. */
+ * [Poirier §3.1, s_feature_ro_compat]. */
 void ext2_note_large_file(struct ext2_sb *s, struct inode *i)
 {
 	if (i->size > 0x7fffffffu &&

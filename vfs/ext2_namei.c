@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* ext2 names: create, mknod, mkdir, symlink (fast in i_block or slow in a
- * block [Poirier §4.3]), link, unlink, rmdir, rename and readlink. The
- * VFS holds the directories' locks. */
+ * block, as Linux's ext2 stores them), link, unlink, rmdir, rename and
+ * readlink [Poirier §4.1]. The VFS holds the directories' locks. */
 #include "vfs/ext2.h"
 #include "vfs/tmpfs.h" /* dentry_move, dentry_unhash */
 

@@ -91,7 +91,7 @@ static int ext2_statfs(struct super_block *sb, struct statfs_info *st)
 	return 0;
 }
 
-/* rw: not clean until unmounted, one more mount [Poirier §3.1.13-14]. */
+/* rw: not clean until unmounted, one more mount [Poirier §3.1, s_mnt_count and s_state]. */
 static int mark_dirty(struct ext2_sb *s)
 {
 	int err;
@@ -165,7 +165,7 @@ static const struct super_ops ext2_sops = {
 	.put_super = ext2_put_super,
 };
 
-/* Feature flags [Poirier §3.1.34-36]: unknown incompat ones refuse the
+/* Feature flags [Poirier §3.1, s_feature_*]: unknown incompat ones refuse the
  * mount, unknown ro_compat ones make it read-only. "ext3" needs a
  * journal (which is not replayed: a journal needing recovery is an
  * unsupported incompat feature). */
