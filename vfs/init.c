@@ -7,6 +7,7 @@ extern struct fs_type tmpfs_type, devtmpfs_type, procfs_type, devpts_type,
 int vfs_mount_root(const char *type, const char *opts);
 void pipe_init(void);
 void devtmpfs_links(void);
+void ext2_register(void);
 
 void vfs_init(void)
 {
@@ -19,6 +20,7 @@ void vfs_init(void)
 	fs_type_register(&devpts_type);
 	fs_type_register(&sysfs_type);
 	fs_type_register(&cgroup2_type);
+	ext2_register();
 	pipe_init();
 	err = vfs_mount_root("tmpfs", "mode=755");
 	if (err)

@@ -89,14 +89,20 @@ void mount_get(struct mount *m)
 
 void mount_put(struct mount *m)
 {
+	struct super_block *sb = m->sb;
+
 	if (__atomic_sub_fetch(&m->refcount, 1, __ATOMIC_ACQ_REL) > 0)
 		return;
-	/* A detached mount, now unused. The super block stays (its
-	 * dentries may still be cached); tmpfs memory is freed with its
-	 * inodes as they go. */
+	/* A detached mount, now unused. Without put_super the super block
+	 * stays (its dentries may still be cached; tmpfs memory is freed
+	 * with its inodes as they go); with it, the last mount of a disk
+	 * file system writes it back and frees it. */
 	dput(m->root);
 	kfree(m->source);
 	kfree(m);
+	if (!__atomic_sub_fetch(&sb->refcount, 1, __ATOMIC_ACQ_REL) &&
+	    sb->ops && sb->ops->put_super)
+		sb->ops->put_super(sb);
 }
 
 struct mount *mount_lookup(struct mount *mnt, struct dentry *d)
@@ -287,6 +293,7 @@ static int do_bind(const struct path *at, const char *source, unsigned flags)
 	path_put(&src);
 	if (!m)
 		return -ENOMEM;
+	__atomic_add_fetch(&m->sb->refcount, 1, __ATOMIC_RELAXED);
 	attach(m, at->mnt, at->dentry);
 	return 0;
 }

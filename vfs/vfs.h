@@ -162,6 +162,9 @@ struct super_ops {
 	 * state (super block, bitmaps, inodes) into the buffer cache or to
 	 * the disk; the block layer then writes the cache back. Optional. */
 	int (*sync_fs)(struct super_block *sb);
+	/* The last mount of sb went (umount): write back and free sb (and
+	 * its root dentry). Optional: without it sb stays. */
+	void (*put_super)(struct super_block *sb);
 };
 
 struct fs_type {
@@ -182,7 +185,7 @@ struct super_block {
 	unsigned flags; /* MS_RDONLY ... */
 	uint64_t next_ino;
 	void *private;
-	int refcount;
+	int refcount; /* mounts of it (+1 for devtmpfs's own) */
 };
 
 struct mount {

@@ -55,12 +55,29 @@ def run_unit(results):
         sys.stderr.write(proc.stderr)
 
 
+def run_ext2host(results):
+    """The ext2 driver on the host over mke2fs images, checked by e2fsck
+    (test/ext2host/run.py)."""
+    build = subprocess.run(["make", "--no-print-directory", "-s",
+                            f"{BUILD}/unit/ext2host"])
+    if build.returncode != 0:
+        results.add("ext2host/build", False, "ext2host did not compile")
+        return
+    sys.path.insert(0, os.path.join(os.path.dirname(
+        os.path.abspath(__file__)), "..", "ext2host"))
+    import run as ext2host  # noqa: E402
+    for name, ok, detail in ext2host.cases():
+        results.add(f"ext2host/{name}", ok, detail)
+
+
 def main():
     only = sys.argv[1:]  # suite names to run; all when empty
     results = Results()
     start = time.time()
     if not only or "unit" in only:
         run_unit(results)
+    if not only or "ext2host" in only:
+        run_ext2host(results)
     if not only or "linux" in only:
         for name, ok, detail in suites.linux_oracle():
             results.add(name, ok, detail)

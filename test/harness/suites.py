@@ -303,6 +303,7 @@ from suite_keyboard import Keyboard  # noqa: E402
 from suite_openrc import OpenRC  # noqa: E402
 from suite_disk import Disk, DiskIntx  # noqa: E402
 from suite_ide import Ide  # noqa: E402
+from suite_ext2 import Ext2  # noqa: E402
 
 SUITES += [Console(), Keyboard(), OpenRC(), Disk(), DiskIntx(), Ide(dma=True),
-           Ide(dma=False)]
+           Ide(dma=False), Ext2()]
