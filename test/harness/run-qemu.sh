@@ -29,6 +29,11 @@ disk="-drive if=none,id=esp,format=raw,file=$img -device ide-hd,drive=esp,bus=id
 if [ "$img" = none ]; then
 	disk=""
 fi
+# DISK=PATH: a raw image as a second disk (an AHCI port on q35, the IDE
+# secondary master on pc): sdb to Strix.
+if [ -n "${DISK:-}" ]; then
+	disk="$disk -drive if=none,id=disk,format=raw,file=$DISK -device ide-hd,drive=disk,bus=ide.1"
+fi
 
 exec qemu-system-x86_64 \
 	-machine "${MACHINE:-q35}" $accel -smp "${SMP:-2}" -m "${MEM:-1G}" \
