@@ -260,7 +260,7 @@ int64_t fat_time_to_unix(uint16_t date, uint16_t time, uint8_t cs)
 void fat_time_from_unix(int64_t secs, uint32_t ns, uint16_t *date,
 			uint16_t *time, uint8_t *cs)
 {
-	const int64_t lo = 315532800; /* 1980-01-01 */
+	const int64_t lo = 315532800;	 /* 1980-01-01 */
 	const int64_t hi = 4354819198LL; /* 2107-12-31 23:59:58 */
 	int64_t days, rem;
 	unsigned m, d;

@@ -13,7 +13,7 @@
  * (overlong forms, surrogates and values past U+10FFFF included). */
 static size_t utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
 {
-	size_t len = s[0] < 0x80 ? 1 :
+	size_t len = s[0] < 0x80		 ? 1 :
 		     s[0] >= 0xc2 && s[0] < 0xe0 ? 2 :
 		     s[0] >= 0xe0 && s[0] < 0xf0 ? 3 :
 		     s[0] >= 0xf0 && s[0] < 0xf5 ? 4 :
@@ -41,8 +41,8 @@ int fat_utf8_to_utf16(const char *s, size_t len, uint16_t *out, size_t max)
 
 	while (i < len) {
 		uint32_t c;
-		size_t k = utf8_decode((const unsigned char *)s + i, len - i,
-				       &c);
+		size_t k =
+			utf8_decode((const unsigned char *)s + i, len - i, &c);
 		if (!k)
 			return -EINVAL;
 		i += k;
@@ -180,7 +180,8 @@ size_t fat_short_to_utf16(const uint8_t name[11], uint8_t ntres,
 	while (ext > 0 && name[8 + ext - 1] == ' ')
 		ext--;
 	for (int i = 0; i < base; i++) {
-		uint16_t c = (i == 0 && name[0] == 0x05) ? FAT_DELETED : name[i];
+		uint16_t c = (i == 0 && name[0] == 0x05) ? FAT_DELETED :
+							   name[i];
 		if ((ntres & FAT_NT_LOWER_BASE) && c >= 'A' && c <= 'Z')
 			c += 'a' - 'A';
 		out[n++] = c;
@@ -201,8 +202,7 @@ static uint16_t upper(uint16_t c)
 	return c >= 'a' && c <= 'z' ? (uint16_t)(c - 'a' + 'A') : c;
 }
 
-bool fat_name_eq(const uint16_t *a, size_t alen, const uint16_t *b,
-		 size_t blen)
+bool fat_name_eq(const uint16_t *a, size_t alen, const uint16_t *b, size_t blen)
 {
 	if (alen != blen)
 		return false;

@@ -69,6 +69,9 @@ struct file_ops {
 	int (*fsync)(struct file *f);
 	/* mmap: a referenced page with the file's bytes at page index. */
 	int (*get_page)(struct file *f, uint64_t index, struct page **out);
+	/* get_page returns a private copy (no page cache): writable
+	 * MAP_SHARED mappings are refused with ENODEV. */
+	bool mmap_copy;
 	/* Files on the shared anonymous inode: "[eventfd]", as /proc shows
 	 * them ("anon_inode:[eventfd]"). */
 	const char *anon_name;
@@ -153,6 +156,12 @@ struct super_ops {
 		       const char *opts);
 	/* /proc/mounts: options beyond rw/ro, e.g. ",mode=755". */
 	void (*show_options)(struct super_block *sb, char *buf, size_t size);
+	/* sync(2), syncfs(2): write everything out. Optional. */
+	int (*sync_fs)(struct super_block *sb);
+	/* The last mount of sb is gone (umount): write back and mark the
+	 * volume clean. Its inodes and dentries may outlive this call.
+	 * Optional. */
+	void (*put_super)(struct super_block *sb);
 };
 
 struct fs_type {

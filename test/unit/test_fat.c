@@ -94,17 +94,16 @@ TEST(fat_bpb_rejects_corruption)
 		unsigned off;
 		uint8_t v;
 	} bad[] = {
-		{ 510, 0 }, /* signature */
-		{ 0, 0 },   /* jump */
-		{ 12, 3 },  /* BytsPerSec 0x300 */
-		{ 13, 3 },  /* SecPerClus not a power of two */
-		{ 13, 0 },
-		{ 14, 0 },  /* RsvdSecCnt 0 (with 15) */
-		{ 16, 0 },  /* NumFATs */
-		{ 21, 0x12 }, /* Media */
-		{ 44, 0 },  /* RootClus 0 */
-		{ 42, 1 },  /* FSVer */
-		{ 36, 0 },  /* FATSz32 too small (with 37) */
+		{ 510, 0 },		 /* signature */
+		{ 0, 0 },		 /* jump */
+		{ 12, 3 },		 /* BytsPerSec 0x300 */
+		{ 13, 3 },		 /* SecPerClus not a power of two */
+		{ 13, 0 },    { 14, 0 }, /* RsvdSecCnt 0 (with 15) */
+		{ 16, 0 },		 /* NumFATs */
+		{ 21, 0x12 },		 /* Media */
+		{ 44, 0 },		 /* RootClus 0 */
+		{ 42, 1 },		 /* FSVer */
+		{ 36, 0 },		 /* FATSz32 too small (with 37) */
 	};
 
 	for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
@@ -163,8 +162,8 @@ TEST(fat_entries_12_16_32)
 
 TEST(fat_lfn_checksum_and_pack)
 {
-	const uint8_t sn[11] = { 'L', 'O', 'N', 'G', 'F', 'I', '~', '1',
-				 'T', 'X', 'T' };
+	const uint8_t sn[11] = { 'L', 'O', 'N', 'G', 'F', 'I',
+				 '~', '1', 'T', 'X', 'T' };
 	uint16_t name[20], out[13];
 	uint8_t e[32];
 	uint8_t sum = 0;
