@@ -61,7 +61,7 @@ struct blkdev_ops {
 #define BLKDEV_REMOVABLE 0x2
 
 struct blkdev {
-	char name[16]; /* "sda", "sda1" */
+	char name[16];	  /* "sda", "sda1" */
 	uint64_t devnum;  /* MKDEV(8, n) */
 	uint64_t sectors; /* size in 512-byte sectors */
 	unsigned flags;	  /* BLKDEV_* */
@@ -106,6 +106,21 @@ int blk_lookup_path(const char *path, struct blkdev **out);
  * exists), or NULL. */
 struct blkdev *blk_get_by_name(const char *name);
 
+/* The device registered after prev (NULL: the first), or NULL. Devices
+ * are never unregistered, so the pointers stay valid. */
+struct blkdev *blk_next(struct blkdev *prev);
+/* /proc/partitions, in Linux's format, into buf; the length written
+ * (at most size). */
+size_t blk_partitions_show(char *buf, size_t size);
+/* Starts the buffer cache's flusher thread; from pid 1 before the disk
+ * drivers probe (a kernel thread started earlier would take pid 1). */
+void blk_init(void);
+
+/* The file ops of block special files (/dev/sda...): reads and writes
+ * through the buffer cache, the BLK* ioctls (dev/blk_file.c). */
+struct file_ops;
+extern const struct file_ops blk_file_ops;
+
 /* ---- the buffer cache (dev/blk_cache.c) ---- */
 
 /* A cached block of size bytes (512..4096, a power of two) at block index
@@ -122,6 +137,7 @@ struct buf {
 };
 #define BUF_VALID 0x1 /* data holds the block's contents */
 #define BUF_DIRTY 0x2 /* data is newer than the disk */
+#define BUF_BUSY 0x4  /* the cache's: a read or write is in flight */
 
 /* The block, read from the disk if it is not cached; referenced.
  * ERR_PTR(-EIO) (or another errno) if it cannot be read. */
@@ -137,8 +153,7 @@ int bwrite(struct buf *b);
 void brelse(struct buf *b);
 /* Starts reads of n blocks after block that are not cached (sequential
  * read-ahead); does not wait. */
-void bread_ahead(struct blkdev *dev, uint64_t block, unsigned size,
-		 unsigned n);
+void bread_ahead(struct blkdev *dev, uint64_t block, unsigned size, unsigned n);
 /* Writes back every dirty buffer of dev (NULL: of all devices) and
  * flushes the disks' caches. 0 or the first error. */
 int blk_sync(struct blkdev *dev);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Starting user space: pid 1, with the console as its standard streams,
  * running init= or the first of the usual places that works. */
+#include "dev/blk.h"
 #include "dev/tty.h"
 #include "kernel/uapi/fcntl.h"
 #include "mm/mm.h"
@@ -49,6 +50,9 @@ static int init_main(void *unused)
 	t->files = files_alloc();
 	if (IS_ERR_OR_NULL(t->fs) || IS_ERR_OR_NULL(t->files))
 		panic("init: out of memory");
+	/* Disks, as Linux's do_basic_setup() in kernel_init: in process
+	 * context, since probing sleeps on interrupts. */
+	blk_init();
 	/* Unpacked here, as root in a process, like Linux's populate_rootfs
 	 * in kernel_init. */
 	if (boot_info.initrd_size) {

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* Descriptor operations: dup, dup2, dup3, fcntl, ioctl, fsync, sync. */
+#include "dev/blk.h"
 #include "kernel/uapi/termios.h"
 #include "vfs/locks.h"
 #include "vfs/vfs.h"
@@ -179,9 +180,12 @@ static long sys_fsync(int fd)
 SYSCALL_REGISTER(fsync, sys_fsync);
 SYSCALL_REGISTER(fdatasync, sys_fsync);
 
-/* Everything lives in memory until disks arrive: nothing to write. */
+/* sync(2): the file systems' own state into the buffer cache, then the
+ * cache to the disks and the disks' caches to the media. Always 0. */
 static long sys_sync(void)
 {
+	vfs_sync_supers();
+	blk_sync(NULL);
 	return 0;
 }
 SYSCALL_REGISTER(sync, sys_sync);
@@ -190,9 +194,22 @@ static long sys_syncfs(int fd)
 {
 	struct file *f = fd_get(fd);
 
+	struct super_block *sb;
+	struct blkdev *d;
+	long r = 0;
+
 	if (!f)
 		return -EBADF;
+	sb = f->inode->sb;
+	if (sb && sb->ops && sb->ops->sync_fs)
+		r = sb->ops->sync_fs(sb);
+	/* A file system on a disk has the device's number as st_dev. */
+	d = sb ? blk_get(sb->dev) : NULL;
+	if (d) {
+		long e = blk_sync(d);
+		r = r ? r : e;
+	}
 	file_put(f);
-	return 0;
+	return r;
 }
 SYSCALL_REGISTER(syncfs, sys_syncfs);

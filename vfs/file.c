@@ -3,6 +3,7 @@
  * file access. */
 #include "mm/mm.h"
 #include "vfs/locks.h"
+#include "dev/blk.h"
 #include "vfs/vfs.h"
 
 /* ---- I/O buffers ---- */
@@ -100,7 +101,9 @@ struct file *file_open_path(const struct path *p, unsigned flags)
 		if (!ops)
 			return ERR_PTR(-ENXIO);
 	} else if (S_ISBLK(inode->mode) && !(flags & O_PATH)) {
-		return ERR_PTR(-ENXIO);
+		if (p->mnt->flags & MS_NODEV)
+			return ERR_PTR(-EACCES);
+		ops = &blk_file_ops; /* its open finds the disk (ENXIO) */
 	}
 	f = file_alloc(inode, ops, flags);
 	if (!f)

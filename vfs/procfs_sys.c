@@ -2,6 +2,7 @@
 /* System-wide /proc entries: memory, CPUs, load, uptime, the kernel's
  * version and command line, and /proc/sys. */
 #include "dev/dev.h"
+#include "dev/blk.h"
 #include "vfs/procfs.h"
 
 size_t fs_types_show(char *buf, size_t size);
@@ -202,8 +203,14 @@ static int show_devices(const struct proc_ctx *c, struct proc_buf *b)
 {
 	(void)c;
 	show_text(b, chrdevs_show);
-	proc_printf(b, "\nBlock devices:\n");
+	proc_printf(b, "\nBlock devices:\n%3u sd\n", SCSI_DISK_MAJOR);
 	return 0;
+}
+
+static int show_partitions(const struct proc_ctx *c, struct proc_buf *b)
+{
+	(void)c;
+	return show_text(b, blk_partitions_show);
 }
 
 static int show_empty_swaps(const struct proc_ctx *c, struct proc_buf *b)
@@ -342,6 +349,7 @@ const struct proc_entry proc_root_entries[] = {
 	PROC_FILE("filesystems", 0444, show_filesystems),
 	PROC_FILE("loadavg", 0444, show_loadavg),
 	PROC_FILE("meminfo", 0444, show_meminfo),
+	PROC_FILE("partitions", 0444, show_partitions),
 	PROC_LINK("mounts", link_mounts),
 	PROC_LINK("self", link_self),
 	PROC_FILE("stat", 0444, show_stat),

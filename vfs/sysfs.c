@@ -4,8 +4,10 @@
  * look for, and /sys/bus/pci/devices/<address>/ with the attribute files
  * lspci and udev read. Nothing is stored: every lookup and read asks the
  * driver's tables. (On Linux the PCI entries are symbolic links into
- * /sys/devices; here they are the directories themselves.)
+ * /sys/devices; here they are the directories themselves.) /sys/block
+ * holds a directory per disk with its partitions inside, as Linux's.
  */
+#include "dev/blk.h"
 #include "dev/pci.h"
 #include "vfs/vfs.h"
 
@@ -16,6 +18,9 @@ enum sys_kind {
 	SK_PCI_DEVICES, /* /sys/bus/pci/devices: one entry per function */
 	SK_PCI_DEV,	/* one function's directory */
 	SK_PCI_ATTR,	/* one of its attribute files */
+	SK_BLOCK,	/* /sys/block: one entry per disk */
+	SK_BLK_DEV,	/* a disk's or a partition's directory */
+	SK_BLK_ATTR,	/* one of its attribute files */
 };
 
 struct sys_dir {
@@ -29,7 +34,8 @@ struct sys_node {
 	enum sys_kind kind;
 	const struct sys_dir *dir; /* SK_DIR */
 	struct pci_dev *pci;	   /* SK_PCI_DEV, SK_PCI_ATTR */
-	unsigned attr;		   /* SK_PCI_ATTR */
+	unsigned attr;		   /* SK_PCI_ATTR, SK_BLK_ATTR */
+	struct blkdev *blk;	   /* SK_BLK_DEV, SK_BLK_ATTR */
 };
 
 static const struct sys_dir empty[] = { { NULL } };
@@ -46,7 +52,7 @@ static const struct sys_dir fs_dirs[] = {
 	{ NULL },
 };
 static const struct sys_dir root_dirs[] = {
-	{ "block", SK_DIR, empty },
+	{ "block", SK_BLOCK, NULL },
 	{ "bus", SK_DIR, bus_dirs },
 	{ "class", SK_DIR, empty },
 	{ "dev", SK_DIR, empty },
@@ -88,9 +94,107 @@ static int pci_attr_text(const struct pci_dev *d, unsigned attr, char *buf,
 	}
 }
 
+/* Block device attributes (Documentation/ABI/stable/sysfs-block). */
+static const char *const disk_attrs[] = { "dev", "size", "ro", "removable",
+					  NULL };
+static const char *const part_attrs[] = { "dev",   "size",	"ro",
+					  "start", "partition", NULL };
+
+static const char *const *blk_attrs(const struct blkdev *d)
+{
+	return d->parent ? part_attrs : disk_attrs;
+}
+
+static int blk_attr_text(const struct blkdev *d, unsigned attr, char *buf,
+			 size_t size)
+{
+	const char *name = blk_attrs(d)[attr];
+	const struct blkdev *disk = d->parent ? d->parent : d;
+
+	if (!strcmp(name, "dev"))
+		return ksnprintf(buf, size, "%u:%u\n", MAJOR(d->devnum),
+				 MINOR(d->devnum));
+	if (!strcmp(name, "size"))
+		return ksnprintf(buf, size, "%llu\n",
+				 (unsigned long long)d->sectors);
+	if (!strcmp(name, "ro"))
+		return ksnprintf(buf, size, "%d\n",
+				 !!(disk->flags & BLKDEV_READONLY));
+	if (!strcmp(name, "removable"))
+		return ksnprintf(buf, size, "%d\n",
+				 !!(d->flags & BLKDEV_REMOVABLE));
+	if (!strcmp(name, "start"))
+		return ksnprintf(buf, size, "%llu\n",
+				 (unsigned long long)d->start);
+	return ksnprintf(buf, size, "%u\n", d->partno);
+}
+
 static int pci_name(const struct pci_dev *d, char *buf, size_t size)
 {
 	return ksnprintf(buf, size, "0000:%02x:%02x.%x", d->bus, d->dev, d->fn);
+}
+
+/* Finds name in a /sys/block directory: true and *found if it is there. */
+static bool blk_lookup(const struct sys_node *n, const char *name,
+		       struct sys_node *found)
+{
+	if (n->kind == SK_BLK_DEV) {
+		const char *const *a = blk_attrs(n->blk);
+
+		for (unsigned i = 0; a[i]; i++)
+			if (!strcmp(a[i], name)) {
+				*found = (struct sys_node){ SK_BLK_ATTR, NULL,
+							    NULL, i, n->blk };
+				return true;
+			}
+		if (n->blk->parent)
+			return false;
+	}
+	for (struct blkdev *d = blk_next(NULL); d; d = blk_next(d)) {
+		struct blkdev *want = n->kind == SK_BLOCK ? NULL : n->blk;
+
+		if (d->parent == want && !strcmp(d->name, name)) {
+			*found = (struct sys_node){ SK_BLK_DEV, NULL, NULL, 0,
+						    d };
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Lists a /sys/block directory from position *index on. false when
+ * the caller's buffer is full. */
+static bool blk_iterate(const struct sys_node *n, struct dir_context *ctx,
+			int64_t *index)
+{
+	struct blkdev *parent = n->kind == SK_BLOCK ? NULL : n->blk;
+
+	if (n->kind == SK_BLK_DEV) {
+		const char *const *a = blk_attrs(n->blk);
+
+		for (unsigned i = 0; a[i]; i++, (*index)++) {
+			if (*index < ctx->pos)
+				continue;
+			if (!ctx->fill(ctx, a[i], strlen(a[i]), 4000 + *index,
+				       DT_REG))
+				return false;
+			ctx->pos++;
+		}
+		if (n->blk->parent)
+			return true;
+	}
+	for (struct blkdev *d = blk_next(NULL); d; d = blk_next(d)) {
+		if (d->parent != parent)
+			continue;
+		if (*index >= ctx->pos) {
+			if (!ctx->fill(ctx, d->name, strlen(d->name),
+				       5000 + *index, DT_DIR))
+				return false;
+			ctx->pos++;
+		}
+		(*index)++;
+	}
+	return true;
 }
 
 static const struct inode_ops sys_dir_iops;
@@ -98,7 +202,7 @@ static const struct file_ops sys_dir_fops, sys_file_fops;
 
 static struct inode *make_inode(struct super_block *sb, struct sys_node n)
 {
-	bool dir = n.kind != SK_PCI_ATTR;
+	bool dir = n.kind != SK_PCI_ATTR && n.kind != SK_BLK_ATTR;
 	struct inode *i =
 		inode_alloc(sb, dir ? S_IFDIR | 0755 : S_IFREG | 0444);
 	struct sys_node *priv = kmalloc(sizeof(*priv));
@@ -125,7 +229,7 @@ static struct inode *make_inode(struct super_block *sb, struct sys_node n)
 static int sys_lookup(struct inode *dir, struct dentry *d)
 {
 	const struct sys_node *n = dir->private;
-	struct sys_node found = { SK_DIR, NULL, NULL, 0 };
+	struct sys_node found = { SK_DIR, NULL, NULL, 0, NULL };
 	bool ok = false;
 	struct inode *i;
 	char name[16];
@@ -134,8 +238,8 @@ static int sys_lookup(struct inode *dir, struct dentry *d)
 	case SK_DIR:
 		for (const struct sys_dir *c = n->dir->children; c->name; c++)
 			if (!strcmp(c->name, d->name)) {
-				found = (struct sys_node){ c->kind, c, NULL,
-							   0 };
+				found = (struct sys_node){ c->kind, c, NULL, 0,
+							   NULL };
 				ok = true;
 			}
 		break;
@@ -144,7 +248,7 @@ static int sys_lookup(struct inode *dir, struct dentry *d)
 			pci_name(p, name, sizeof(name));
 			if (!strcmp(name, d->name)) {
 				found = (struct sys_node){ SK_PCI_DEV, NULL, p,
-							   0 };
+							   0, NULL };
 				ok = true;
 			}
 		}
@@ -153,9 +257,13 @@ static int sys_lookup(struct inode *dir, struct dentry *d)
 		for (unsigned a = 0; a < ARRAY_SIZE(pci_attrs) && !ok; a++)
 			if (!strcmp(pci_attrs[a], d->name)) {
 				found = (struct sys_node){ SK_PCI_ATTR, NULL,
-							   n->pci, a };
+							   n->pci, a, NULL };
 				ok = true;
 			}
+		break;
+	case SK_BLOCK:
+	case SK_BLK_DEV:
+		ok = blk_lookup(n, d->name, &found);
 		break;
 	default:
 		return -ENOTDIR;
@@ -218,6 +326,10 @@ static int sys_iterate(struct file *f, struct dir_context *ctx)
 				ctx->pos++;
 			}
 		break;
+	case SK_BLOCK:
+	case SK_BLK_DEV:
+		blk_iterate(n, ctx, &index);
+		break;
 	default:
 		return -ENOTDIR;
 	}
@@ -234,7 +346,11 @@ static ssize_t sys_read(struct file *f, const struct iobuf *b, uint64_t *pos)
 {
 	const struct sys_node *n = f->inode->private;
 	char text[32];
-	size_t len = (size_t)pci_attr_text(n->pci, n->attr, text, sizeof(text));
+	size_t len = (size_t)(n->kind == SK_BLK_ATTR ?
+				      blk_attr_text(n->blk, n->attr, text,
+						    sizeof(text)) :
+				      pci_attr_text(n->pci, n->attr, text,
+						    sizeof(text)));
 	size_t k;
 
 	if (*pos >= len)
@@ -275,7 +391,7 @@ static struct super_block *sys_mount(struct fs_type *type, const char *dev,
 	(void)opts;
 	if (!sb)
 		return ERR_PTR(-ENOMEM);
-	r = make_inode(sb, (struct sys_node){ SK_DIR, &root, NULL, 0 });
+	r = make_inode(sb, (struct sys_node){ SK_DIR, &root, NULL, 0, NULL });
 	return super_set_root(sb, r);
 }
 

@@ -156,7 +156,9 @@ struct super_ops {
 		       const char *opts);
 	/* /proc/mounts: options beyond rw/ro, e.g. ",mode=755". */
 	void (*show_options)(struct super_block *sb, char *buf, size_t size);
-	/* sync(2), syncfs(2): write everything out. Optional. */
+	/* sync(2), syncfs(2), umount: write the file system's own dirty
+	 * state (super block, bitmaps, inodes) into the buffer cache or to
+	 * the disk; the block layer then writes the cache back. Optional. */
 	int (*sync_fs)(struct super_block *sb);
 	/* The last mount of sb is gone (umount): write back and mark the
 	 * volume clean. Its inodes and dentries may outlive this call.
@@ -365,6 +367,9 @@ extern struct list_head mount_list;
 ssize_t mounts_show(char *buf, size_t size, bool mountinfo);
 void mount_get(struct mount *m);
 void mount_put(struct mount *m);
+/* Calls sync_fs of every mounted file system that has one: 0 or the
+ * first error. */
+int vfs_sync_supers(void);
 /* Fails with -EROFS when p's mount or file system is read-only. */
 int mount_want_write(const struct path *p);
 
