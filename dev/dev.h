@@ -26,6 +26,10 @@ void dev_init(void);
  * Returns 0. */
 int random_get_bytes(void *buf, size_t n);
 
+/* ahci.c: finds the AHCI SATA controllers, brings their ports up and
+ * registers the disks with the block layer. Process context (pid 1). */
+void ahci_init(void);
+
 /* pty.c: /dev/ptmx and the pty slaves (major 136). */
 void pty_init(void);
 /* Is pty index live (master open)? Then its slave node's owner. */

@@ -156,3 +156,29 @@ int irq_request_isa(unsigned isa_irq, irq_handler_t fn, void *arg)
 	spin_unlock_irqrestore(&ioapic_lock, irq);
 	return 0;
 }
+
+int irq_request_gsi(unsigned gsi, bool level, bool active_low, irq_handler_t fn,
+		    void *arg)
+{
+	unsigned pin;
+	uint32_t low;
+	int vector;
+	bool irq;
+
+	if (!ioapic)
+		return -ENODEV;
+	if (gsi < acpi.ioapic_gsi_base ||
+	    gsi - acpi.ioapic_gsi_base >= ioapic_pins)
+		return -ENODEV;
+	pin = gsi - acpi.ioapic_gsi_base;
+	vector = irq_alloc_vector(fn, arg);
+	if (vector < 0)
+		return vector;
+	low = (uint32_t)vector | (level ? RED_LEVEL : 0) |
+	      (active_low ? RED_ACTIVE_LOW : 0);
+	irq = spin_lock_irqsave(&ioapic_lock);
+	ioapic_write(IOAPIC_REDTBL + 2 * pin + 1, this_cpu()->apic_id << 24);
+	ioapic_write(IOAPIC_REDTBL + 2 * pin, low);
+	spin_unlock_irqrestore(&ioapic_lock, irq);
+	return vector;
+}

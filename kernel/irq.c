@@ -26,6 +26,14 @@ int irq_set_vector_handler(unsigned vector, irq_handler_t fn, void *arg)
 	return ret;
 }
 
+int irq_alloc_vector(irq_handler_t fn, void *arg)
+{
+	for (unsigned v = 0x30; v < 0xe0; v++)
+		if (irq_set_vector_handler(v, fn, arg) == 0)
+			return (int)v;
+	return -EBUSY;
+}
+
 void irq_dispatch(struct trap_frame *tf)
 {
 	unsigned v = tf->vector;

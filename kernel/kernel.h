@@ -282,6 +282,14 @@ int irq_set_vector_handler(unsigned vector, irq_handler_t fn, void *arg);
  * overrides) through the IOAPIC to this CPU and calls fn for it.
  */
 int irq_request_isa(unsigned isa_irq, irq_handler_t fn, void *arg);
+/* Installs fn on a free vector between 0x30 and 0xdf (MSI, PCI INTx):
+ * the vector, or -EBUSY when none is left. */
+int irq_alloc_vector(irq_handler_t fn, void *arg);
+/* Routes GSI gsi (a PCI interrupt: on q35 PIRQs are GSIs 16-23, level
+ * triggered and active low) through the IOAPIC to this CPU on a new
+ * vector calling fn: the vector, or a negative errno. */
+int irq_request_gsi(unsigned gsi, bool level, bool active_low, irq_handler_t fn,
+		    void *arg);
 /* Signals end of interrupt to the local APIC. */
 void lapic_eoi(void);
 

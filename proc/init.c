@@ -2,6 +2,7 @@
 /* Starting user space: pid 1, with the console as its standard streams,
  * running init= or the first of the usual places that works. */
 #include "dev/blk.h"
+#include "dev/dev.h"
 #include "dev/tty.h"
 #include "kernel/uapi/fcntl.h"
 #include "mm/mm.h"
@@ -53,6 +54,7 @@ static int init_main(void *unused)
 	/* Disks, as Linux's do_basic_setup() in kernel_init: in process
 	 * context, since probing sleeps on interrupts. */
 	blk_init();
+	ahci_init();
 	/* Unpacked here, as root in a process, like Linux's populate_rootfs
 	 * in kernel_init. */
 	if (boot_info.initrd_size) {
