@@ -210,11 +210,15 @@ void fat_destroy_inode(struct inode *i)
 	i->private = NULL;
 }
 
-/* chmod can only toggle the read-only attribute, chown only keep the
- * mount's owner (Linux's vfat without "quiet": EPERM otherwise). */
+/* chmod can only set or clear the read-only attribute, chown only keep
+ * the mount's owner: EPERM otherwise (Linux's fat_sanitize_mode_change
+ * without "quiet"). The mask's bits are ignored; of the others, the r and
+ * x bits must stay, the w bits be all or none. */
 static int check_attr(struct fat_sb *fs, struct inode *i, const struct iattr *a,
 		      uint8_t *attr)
 {
+	uint32_t mask = S_ISDIR(i->mode) ? fs->dmask : fs->fmask, perm;
+
 	*attr = FI(i)->attr;
 	if ((a->valid & ATTR_UID) && a->uid != fs->uid)
 		return -EPERM;
@@ -222,11 +226,12 @@ static int check_attr(struct fat_sb *fs, struct inode *i, const struct iattr *a,
 		return -EPERM;
 	if (!(a->valid & ATTR_MODE))
 		return 0;
-	if (S_ISDIR(i->mode))
-		return (a->mode & 07777) == (i->mode & 07777) ? 0 : -EPERM;
-	if ((a->mode & 07777) == (fat_mode(fs, 0) & 07777))
+	perm = a->mode & 0777 & ~mask;
+	if ((perm & 0555) != (i->mode & 0555))
+		return -EPERM;
+	if ((perm & 0222) == (0222 & ~mask))
 		*attr &= ~FAT_ATTR_RO;
-	else if ((a->mode & 07777) == (fat_mode(fs, FAT_ATTR_RO) & 07777))
+	else if (!(perm & 0222) && !S_ISDIR(i->mode))
 		*attr |= FAT_ATTR_RO;
 	else
 		return -EPERM;
