@@ -124,8 +124,16 @@ int fat_parse_bpb(const uint8_t *sec, size_t len, uint64_t dev_bytes,
 		err = layout(g, why);
 	if (err)
 		return err;
-	if ((uint64_t)g->total_sectors * g->bps > dev_bytes)
-		return *why = "volume larger than the device", -EINVAL;
+	g->alloc_max = g->nclusters + 1;
+	if ((uint64_t)g->total_sectors * g->bps > dev_bytes) {
+		uint64_t secs = dev_bytes / g->bps;
+		if (secs < (uint64_t)g->data_start + g->spc)
+			return *why = "data area beyond the device", -EINVAL;
+		g->alloc_max = (uint32_t)MIN(
+			(secs - g->data_start) / g->spc + 1, g->alloc_max);
+		*why = "volume larger than the device: the clusters past its "
+		       "end are not used";
+	}
 	if (g->type == 32)
 		return parse_fat32(sec, g, why);
 	g->mirror = true;

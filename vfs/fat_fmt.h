@@ -49,6 +49,7 @@ struct fat_geom {
 	uint32_t data_start; /* first sector of cluster 2 */
 	uint32_t total_sectors;
 	uint32_t nclusters;    /* CountofClusters; valid: 2..nclusters+1 */
+	uint32_t alloc_max;    /* the last cluster inside the device */
 	uint32_t root_cluster; /* FAT32 BPB_RootClus */
 	uint32_t fsinfo;       /* FAT32 FSInfo sector, 0 if none */
 	unsigned active_fat;   /* FAT32 BPB_ExtFlags bits 0-3 */
@@ -59,7 +60,9 @@ struct fat_geom {
  * BPB") and fills g, the FAT type decided by the cluster count alone
  * ("FAT Type Determination"). sec is the first sector (len bytes, at
  * least 512); dev_bytes the device's size. 0, or -EINVAL with *why set
- * to a reason for the log. */
+ * to a reason for the log. A volume reaching past the end of the device
+ * is accepted (as Linux does) with alloc_max below nclusters + 1 and
+ * *why saying so; only its data area must start inside. */
 int fat_parse_bpb(const uint8_t *sec, size_t len, uint64_t dev_bytes,
 		  struct fat_geom *g, const char **why);
 

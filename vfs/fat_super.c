@@ -190,6 +190,8 @@ static int read_bpb(struct fat_sb *fs)
 		if (err)
 			pr_warn("vfat: %s: not a valid FAT file system: %s\n",
 				fs->dev->name, why);
+		else if (*why)
+			pr_warn("vfat: %s: %s\n", fs->dev->name, why);
 	}
 	kfree(sec);
 	return err;

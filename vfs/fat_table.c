@@ -107,12 +107,12 @@ int fat_count_free(struct fat_sb *fs)
 
 int fat_alloc(struct fat_sb *fs, uint32_t prev, uint32_t *out)
 {
-	uint32_t total = fs->g.nclusters, c = fs->next_free, v = FAT_BAD;
+	uint32_t total = fs->g.alloc_max - 1, c = fs->next_free, v = FAT_BAD;
 	int err;
 
 	if (fs->free_count == 0)
 		return -ENOSPC;
-	if (!fat_clus_ok(fs, c))
+	if (!fat_clus_ok(fs, c) || c > total + 1)
 		c = 2;
 	for (uint32_t tried = 0; tried < total; tried++) {
 		err = fat_get(fs, c, &v);

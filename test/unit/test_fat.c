@@ -49,8 +49,15 @@ TEST(fat_bpb_fat32)
 	CHECK_EQ(g.root_cluster, 2);
 	CHECK_EQ(g.fsinfo, 1);
 	CHECK(g.mirror);
-	/* The device is smaller than the volume. */
+	CHECK_EQ(g.alloc_max, g.nclusters + 1);
+	CHECK(!*why);
+	/* The device ends before the data area: refused. */
 	CHECK_EQ(fat_parse_bpb(bs, 512, 1000 * 512ull, &g, &why), -22);
+	/* It ends 33 sectors early (a partition shorter than its FAT, as
+	 * efi/mkesp.sh makes): mounted, those clusters left alone. */
+	CHECK_EQ(fat_parse_bpb(bs, 512, (131072 - 33) * 512ull, &g, &why), 0);
+	CHECK_EQ(g.alloc_max, g.nclusters + 1 - 33);
+	CHECK(*why);
 }
 
 TEST(fat_bpb_fat16_and_type_by_cluster_count)
