@@ -292,5 +292,6 @@ SUITES = [
 # Suites kept in their own files register here.
 from suite_console import Console  # noqa: E402
 from suite_keyboard import Keyboard  # noqa: E402
+from suite_fat import Fat  # noqa: E402
 
-SUITES += [Console(), Keyboard()]
+SUITES += [Console(), Keyboard(), Fat()]
