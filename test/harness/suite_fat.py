@@ -257,6 +257,7 @@ class Fat(Suite):
             else:
                 self.must(m, f"{key}/write", "echo partitioned > "
                           "'/mnt/Written In Guest.txt' && umount /mnt")
+        self.options_and_states(m)
         self.must(m, "esp/mount", "mount -t vfat /dev/sda1 /boot/efi && "
                   "ls /boot/efi/EFI/BOOT", "BOOTX64.EFI")
         self.must(m, "esp/umount", "umount /boot/efi")
@@ -265,6 +266,43 @@ class Fat(Suite):
                   and "sdf: not a valid FAT file system: bad "
                   "BPB_SecPerClus" in m.serial(), out)
         self.must(m, "alive", "echo still-here", "still-here")
+
+    def fat1_clean(self, key):
+        """FAT[1]'s clean-shutdown bit in the image, read on the host
+        (fatgen103: 0x08000000 on FAT32, 0x8000 on FAT16)."""
+        with open(self.disks[key], "rb") as f:
+            bs = f.read(512)
+            bps = int.from_bytes(bs[11:13], "little")
+            rsvd = int.from_bytes(bs[14:16], "little")
+            f.seek(rsvd * bps)
+            fat = f.read(8)
+        if key == "fat32":
+            return bool(int.from_bytes(fat[4:8], "little") & 0x08000000)
+        return bool(int.from_bytes(fat[2:4], "little") & 0x8000)
+
+    def options_and_states(self, m):
+        self.must(m, "options/uid-gid-umask", "mount -t vfat -o uid=1000,"
+                  "gid=100,umask=077 /dev/sde1 /mnt && stat -c '%a %u %g' "
+                  "'/mnt/Written In Guest.txt' /mnt && umount /mnt",
+                  "700 1000 100\n700 1000 100")
+        rc, out = self.run(m, "mount -t vfat -o ro /dev/sdd1 /mnt && cat "
+                           "'/mnt/Written In Guest.txt' && touch /mnt/x; "
+                           "grep sdd1 /proc/mounts; umount /mnt")
+        self.case("options/read-only", "partitioned" in out and
+                  "Read-only file system" in out and " ro," in out, out)
+        rc, out = self.run(m, "mount -t vfat -o bogus /dev/sdb /mnt")
+        self.case("options/unknown", rc != 0 and "Invalid argument" in out,
+                  out)
+        # While mounted writable the volume is marked in use; a clean
+        # umount marks it clean again.
+        for key, dev in (("fat32", "/dev/sdb"), ("fat16", "/dev/sdc")):
+            self.must(m, f"{key}/dirty-mount", f"mount -t vfat {dev} /mnt "
+                      "&& sync")
+            self.case(f"{key}/dirty-while-mounted", not self.fat1_clean(key),
+                      "FAT[1] says clean while mounted")
+            self.must(m, f"{key}/dirty-umount", "umount /mnt")
+            self.case(f"{key}/clean-after-umount", self.fat1_clean(key),
+                      "FAT[1] says dirty after umount")
 
     # ---- on the host, after the power-off ----
 
