@@ -14,6 +14,7 @@
 struct dwalk {
 	struct fat_sb *fs;
 	uint32_t start; /* 0: the FAT12/16 fixed root */
+	bool broken;	/* a directory without a valid first cluster */
 	uint32_t clus, clus_idx;
 	struct buf *b;
 	uint64_t sector;
@@ -25,6 +26,9 @@ static void dw_init(struct dwalk *w, struct inode *dir)
 	memset(w, 0, sizeof(*w));
 	w->fs = FS(dir->sb);
 	w->start = FI(dir)->start;
+	/* Only the root may lack a cluster; any other start must be one. */
+	w->broken = FI(dir)->de_pos ? !fat_clus_ok(w->fs, w->start) :
+				      (w->start && !fat_clus_ok(w->fs, w->start));
 }
 
 static void dw_done(struct dwalk *w)
@@ -42,6 +46,8 @@ static int slot_sector(struct dwalk *w, uint32_t slot, uint64_t *sector)
 	uint32_t per_clus = fs->g.cluster_size / FAT_DIRENT_SIZE, idx;
 	int err;
 
+	if (w->broken)
+		return -EIO;
 	if (slot >= DIR_MAX_SLOTS)
 		return -ENOENT;
 	if (!w->start) {
@@ -110,8 +116,10 @@ static void lfn_feed(struct lfn_state *l, const uint8_t *e, uint32_t slot)
 {
 	unsigned ord = e[LDE_ORD] & 0x3f;
 
-	if (e[LDE_ORD] & FAT_LFN_LAST) {
-		l->have = ord >= 1 && ord <= 20;
+	if (ord < 1 || ord > 20) {
+		l->have = false; /* not a valid sequence number */
+	} else if (e[LDE_ORD] & FAT_LFN_LAST) {
+		l->have = true;
 		l->total = ord;
 		l->sum = e[LDE_CHKSUM];
 		l->first = slot;

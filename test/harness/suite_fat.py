@@ -3,7 +3,8 @@ mtools, read and changed by the guest through a shell on ttyS0, then
 checked again on the host with fsck.vfat -n, mdir and mtype.
 
 Disks (AHCI ports): sda the boot ESP, sdb FAT32, sdc FAT16, sdd GPT with
-a FAT16 partition, sde MBR with a FAT32 partition, sdf a corrupt FAT16.
+a FAT16 partition, sde MBR with a FAT32 partition, sdf a FAT16 whose FAT
+and directories hold random garbage (errors, never a panic).
 """
 import hashlib
 import os
@@ -83,6 +84,23 @@ def make_partitioned(path, kind, fat, files):
     os.unlink(part)
 
 
+def fuzz(path, seed, n=300):
+    """Random bytes over the FAT, the root directory and the first data
+    clusters (the subdirectories), the BPB left valid."""
+    r = random.Random(seed)
+    with open(path, "r+b") as f:
+        bs = f.read(512)
+        bps = int.from_bytes(bs[11:13], "little")
+        rsvd = int.from_bytes(bs[14:16], "little")
+        fatsz = int.from_bytes(bs[22:24], "little")
+        root = (rsvd + bs[16] * fatsz) * bps
+        data = root + int.from_bytes(bs[17:19], "little") * 32
+        for lo, size in ((rsvd * bps, 2048), (root, 4096), (data, 65536)):
+            for _ in range(n):
+                f.seek(lo + r.randrange(size))
+                f.write(bytes([r.getrandbits(8)]))
+
+
 def extract(path, out):
     """The partition of a make_partitioned disk, for fsck.vfat."""
     sh("dd", f"if={path}", f"of={out}", "bs=1M", "skip=1", "count=40",
@@ -127,11 +145,14 @@ class Fat(Suite):
         make_fs(d["fat32"], 32, 64 * 1024, self.files["fat32"], "STRIX32")
         make_fs(d["fat16"], 16, 32 * 1024, self.files["fat16"], "STRIX16")
         make_partitioned(d["gpt"], "gpt", 16, self.files["gpt"])
+        with open(d["gpt"], "rb") as f:
+            f.seek(MiB + 13)
+            self.gpt_spc = f.read(1)
         make_partitioned(d["mbr"], "mbr", 32, self.files["mbr"])
-        make_fs(d["corrupt"], 16, 16 * 1024, {"a.txt": b"a"}, "BAD")
-        with open(d["corrupt"], "r+b") as f:  # BPB_SecPerClus = 3
-            f.seek(13)
-            f.write(b"\x03")
+        fuzzed = {f"d{i}/sub/f{j} long name.txt": b"x" * (j * 900)
+                  for i in range(8) for j in range(6)}
+        make_fs(d["corrupt"], 16, 16 * 1024, fuzzed, "FUZZ")
+        fuzz(d["corrupt"], 1)
         args = []
         for port, k in enumerate(("fat32", "fat16", "gpt", "mbr",
                                   "corrupt"), 1):
@@ -261,10 +282,21 @@ class Fat(Suite):
         self.must(m, "esp/mount", "mount -t vfat /dev/sda1 /boot/efi && "
                   "ls /boot/efi/EFI/BOOT", "BOOTX64.EFI")
         self.must(m, "esp/umount", "umount /boot/efi")
-        rc, out = self.run(m, "mount -t vfat /dev/sdf /mnt")
+        # A corrupt boot sector (BPB_SecPerClus 3): a mount error.
+        self.must(m, "corrupt/damage", "printf '\\003' | dd of=/dev/sdd1 "
+                  "bs=1 seek=13 count=1 conv=notrunc && sync")
+        rc, out = self.run(m, "mount -t vfat /dev/sdd1 /mnt")
         self.case("corrupt/refused", rc != 0 and "Invalid argument" in out
-                  and "sdf: not a valid FAT file system: bad "
+                  and "sdd1: not a valid FAT file system: bad "
                   "BPB_SecPerClus" in m.serial(), out)
+        # Garbage in the FAT and directories: errors at most.
+        rc, out = self.run(m, "mount -t vfat /dev/sdf /mnt && "
+                           "(ls -laR /mnt; find /mnt -type f -exec cat {} +;"
+                           " mkdir /mnt/new; for i in $(seq 1 20); do echo x"
+                           " > /mnt/new/f$i; done; rm -rf /mnt/*) >/dev/null"
+                           " 2>&1; umount /mnt; echo fuzz-done", 240)
+        self.case("fuzz/survived", "fuzz-done" in out and
+                  "Kernel panic" not in m.serial(), out)
         self.must(m, "alive", "echo still-here", "still-here")
 
     def fat1_clean(self, key):
@@ -310,6 +342,10 @@ class Fat(Suite):
         for key, img in self.disks.items():
             if key == "corrupt":
                 continue
+            if key == "gpt":  # undo the guest's damage to its BPB
+                with open(img, "r+b") as f:
+                    f.seek(MiB + 13)
+                    f.write(self.gpt_spc)
             path = img
             if key in ("gpt", "mbr"):
                 path = extract(img, img + ".fs")
