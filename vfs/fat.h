@@ -34,6 +34,10 @@ struct fat_sb {
 	struct list_head link;	 /* all mounted volumes */
 };
 
+struct fat_extent {
+	uint32_t idx, clus, len; /* file clusters idx.. are clus.. */
+};
+
 struct fat_inode {
 	struct inode *vfs;
 	uint32_t start;	 /* first cluster; 0: none (empty file, FAT16 root) */
@@ -41,8 +45,11 @@ struct fat_inode {
 	uint32_t dir_start; /* start cluster of the directory holding it */
 	uint8_t attr;
 	bool unlinked; /* the entry is gone; clusters go with the inode */
-	/* The last cluster mapped: file cluster index -> cluster number. */
-	uint32_t cache_idx, cache_clus;
+	/* The chain as it is known so far, in runs of contiguous clusters
+	 * from file cluster 0 (fat_bmap.c). */
+	struct fat_extent *ext;
+	uint32_t next, ext_cap;
+	uint32_t mapped; /* file clusters the runs cover */
 	struct list_head link;
 };
 
@@ -75,6 +82,9 @@ int fat_set(struct fat_sb *fs, uint32_t n, uint32_t val);
 /* The entry after c in a chain: 0 and *next (FAT_EOC at the end), or
  * -EIO for a free, bad or out-of-range link (a corrupt chain). */
 int fat_next(struct fat_sb *fs, uint32_t c, uint32_t *next);
+/* Starts reading the FAT sectors after cluster n's entry when a chain
+ * walk reaches a new stretch of them. */
+void fat_prefetch(struct fat_sb *fs, uint32_t n);
 /* Allocates a free cluster, marks it the end of a chain and links prev
  * (if nonzero) to it. 0 and *out, -ENOSPC or -EIO. */
 int fat_alloc(struct fat_sb *fs, uint32_t prev, uint32_t *out);
@@ -152,12 +162,20 @@ int fat_rename(struct inode *odir, struct dentry *od, struct inode *ndir,
 extern const struct inode_ops fat_dir_iops, fat_file_iops;
 extern const struct file_ops fat_dir_fops;
 
+/* ---- fat_bmap.c (fs->lock held) ---- */
+
+/* Cluster number of file cluster index idx: 0 and *out (and in *run, if
+ * given, how many clusters from it on are contiguous), or -EIO past the
+ * chain's end or for a corrupt chain; with alloc, the chain grows to
+ * reach it (-ENOSPC). */
+int fat_bmap(struct inode *i, uint32_t idx, bool alloc, uint32_t *out,
+	     uint32_t *run);
+/* Forgets the runs (the chain changed: truncate). */
+void fat_bmap_forget(struct fat_inode *fi);
+
 /* ---- fat_file.c ---- */
 
 extern const struct file_ops fat_file_fops;
-/* Cluster number of file cluster index idx (fs->lock held): 0 and *out,
- * or -EIO; with alloc, the chain grows to reach it (-ENOSPC). */
-int fat_bmap(struct inode *i, uint32_t idx, bool alloc, uint32_t *out);
 /* Sets the file's size, freeing or zero-filling clusters (truncate);
  * i->lock held. */
 int fat_set_size(struct inode *i, uint64_t size);

@@ -27,8 +27,9 @@ static void dw_init(struct dwalk *w, struct inode *dir)
 	w->fs = FS(dir->sb);
 	w->start = FI(dir)->start;
 	/* Only the root may lack a cluster; any other start must be one. */
-	w->broken = FI(dir)->de_pos ? !fat_clus_ok(w->fs, w->start) :
-				      (w->start && !fat_clus_ok(w->fs, w->start));
+	w->broken = FI(dir)->de_pos ?
+			    !fat_clus_ok(w->fs, w->start) :
+			    (w->start && !fat_clus_ok(w->fs, w->start));
 }
 
 static void dw_done(struct dwalk *w)

@@ -10,60 +10,41 @@
 /* fatgen103: DIR_FileSize is 32 bits. */
 #define FAT_MAX_SIZE 0xffffffffull
 
-int fat_bmap(struct inode *i, uint32_t idx, bool alloc, uint32_t *out)
-{
-	struct fat_sb *fs = FS(i->sb);
-	struct fat_inode *fi = FI(i);
-	uint32_t cur, at = 0, next;
-	int err;
-
-	if (!fi->start) {
-		if (!alloc)
-			return -EIO;
-		err = fat_alloc(fs, 0, &fi->start);
-		if (err)
-			return err;
-		fi->cache_clus = 0;
-	}
-	cur = fi->start;
-	if (fi->cache_clus && fi->cache_idx <= idx) {
-		cur = fi->cache_clus;
-		at = fi->cache_idx;
-	}
-	if (!fat_clus_ok(fs, cur))
-		return -EIO;
-	for (; at < idx; at++) {
-		err = fat_next(fs, cur, &next);
-		if (err)
-			return err;
-		if (next == FAT_EOC) {
-			if (!alloc)
-				return -EIO; /* the chain is shorter than the size */
-			err = fat_alloc(fs, cur, &next);
-			if (err)
-				return err;
-		}
-		cur = next;
-	}
-	fi->cache_idx = idx;
-	fi->cache_clus = cur;
-	*out = cur;
-	return 0;
-}
-
-/* The sector holding byte at of the file (fs->lock held). */
+/* The sector holding byte at of the file (fs->lock held); *run (if
+ * given): the contiguous sectors from it on. */
 static int file_sector(struct inode *i, uint64_t at, bool alloc,
-		       uint64_t *sector)
+		       uint64_t *sector, uint64_t *run)
 {
 	struct fat_sb *fs = FS(i->sb);
-	uint32_t c;
-	int err = fat_bmap(i, (uint32_t)(at / fs->g.cluster_size), alloc, &c);
+	uint32_t c, n, in = (at % fs->g.cluster_size) / fs->g.bps;
+	int err =
+		fat_bmap(i, (uint32_t)(at / fs->g.cluster_size), alloc, &c, &n);
 
 	if (err)
 		return err;
-	*sector =
-		fat_clus_sector(fs, c) + (at % fs->g.cluster_size) / fs->g.bps;
+	*sector = fat_clus_sector(fs, c) + in;
+	if (run)
+		*run = (uint64_t)n * fs->g.spc - in;
 	return 0;
+}
+
+/* Reading ahead, as far as the clusters are contiguous: what the call
+ * asks for (left bytes) when it starts, and at each 64 KiB of the file
+ * the whole window (sequential reads). */
+#define READ_AHEAD 65536
+
+static void read_ahead(struct fat_sb *fs, uint64_t at, uint64_t sector,
+		       uint64_t run, uint64_t left, bool first)
+{
+	uint64_t n = at % READ_AHEAD == 0 ? READ_AHEAD / fs->g.bps :
+		     first ? MIN(ALIGN_UP(left + at % fs->g.bps, fs->g.bps) /
+					 fs->g.bps,
+				 READ_AHEAD / fs->g.bps) :
+			     0;
+
+	n = MIN(n, run);
+	if (n > 1)
+		bread_ahead(fs->dev, sector + 1, fs->g.bps, (unsigned)n - 1);
 }
 
 /* Reads bytes at off into b (user or kernel); the count or -errno. The
@@ -79,20 +60,17 @@ static ssize_t read_at(struct inode *i, const struct iobuf *b, uint64_t off)
 		return 0;
 	n = (size_t)MIN((uint64_t)b->len, size - off);
 	while (done < n) {
-		uint64_t at = off + done, sector;
+		uint64_t at = off + done, sector, run;
 		size_t in = at % fs->g.bps, k = MIN(n - done, fs->g.bps - in);
 		struct buf *bh;
 		int err;
 
 		mutex_lock(&fs->lock);
-		err = file_sector(i, at, false, &sector);
+		err = file_sector(i, at, false, &sector, &run);
 		mutex_unlock(&fs->lock);
 		if (err)
 			return done ? (ssize_t)done : err;
-		/* Sequential reads: the rest of the cluster comes along. */
-		if (at % fs->g.cluster_size == 0 && fs->g.spc > 1)
-			bread_ahead(fs->dev, sector + 1, fs->g.bps,
-				    fs->g.spc - 1);
+		read_ahead(fs, at, sector, run, n - done, done == 0);
 		bh = bread(fs->dev, sector, fs->g.bps);
 		if (IS_ERR(bh))
 			return done ? (ssize_t)done : PTR_ERR(bh);
@@ -122,7 +100,7 @@ static int write_piece(struct inode *i, uint64_t at, const void *src, size_t k)
 	size_t in = at % fs->g.bps;
 	uint64_t sector;
 	struct buf *bh;
-	int err = file_sector(i, at, true, &sector);
+	int err = file_sector(i, at, true, &sector, NULL);
 
 	if (err)
 		return err;
@@ -285,12 +263,12 @@ static int shrink(struct inode *i, uint64_t size)
 		 last, next;
 	int err;
 
-	fi->cache_clus = 0;
+	fat_bmap_forget(fi);
 	if (!keep) {
 		err = fi->start ? fat_free_chain(fs, fi->start) : 0;
 		fi->start = 0;
 	} else {
-		err = fat_bmap(i, keep - 1, false, &last);
+		err = fat_bmap(i, keep - 1, false, &last, NULL);
 		if (!err)
 			err = fat_get(fs, last, &next);
 		if (!err && next != FAT_EOC) {
@@ -299,6 +277,7 @@ static int shrink(struct inode *i, uint64_t size)
 				err = fat_free_chain(fs, next);
 		}
 	}
+	fat_bmap_forget(fi);
 	if (!err) {
 		i->size = size;
 		i->blocks = ALIGN_UP(size, fs->g.cluster_size) / 512;

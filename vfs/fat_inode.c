@@ -206,6 +206,7 @@ void fat_destroy_inode(struct inode *i)
 	if (fi->unlinked && fi->start && fs->rw)
 		fat_free_chain(fs, fi->start);
 	mutex_unlock(&fs->lock);
+	kfree(fi->ext);
 	kfree(fi);
 	i->private = NULL;
 }

@@ -72,6 +72,19 @@ int fat_set(struct fat_sb *fs, uint32_t n, uint32_t val)
 	return 0;
 }
 
+void fat_prefetch(struct fat_sb *fs, uint32_t n)
+{
+	uint32_t off = fat_entry_offset(fs->g.type, n);
+	uint64_t sector = fs->g.rsvd +
+			  (uint64_t)fs->g.active_fat * fs->g.fat_sectors +
+			  off / fs->g.bps;
+
+	/* Once per 8 sectors of FAT, when the walk enters them. */
+	if (off % (8 * fs->g.bps) < 4 &&
+	    off / fs->g.bps + 8 <= fs->g.fat_sectors)
+		bread_ahead(fs->dev, sector, fs->g.bps, 8);
+}
+
 int fat_next(struct fat_sb *fs, uint32_t c, uint32_t *next)
 {
 	int err = fat_get(fs, c, next);

@@ -152,7 +152,7 @@ class Fat(Suite):
         fuzzed = {f"d{i}/sub/f{j} long name.txt": b"x" * (j * 900)
                   for i in range(8) for j in range(6)}
         make_fs(d["corrupt"], 16, 16 * 1024, fuzzed, "FUZZ")
-        fuzz(d["corrupt"], 1)
+        fuzz(d["corrupt"], int(os.environ.get("FAT_FUZZ_SEED", "1")))
         args = []
         for port, k in enumerate(("fat32", "fat16", "gpt", "mbr",
                                   "corrupt"), 1):
