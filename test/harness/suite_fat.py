@@ -13,7 +13,7 @@ import re
 import subprocess
 
 from qemu import Timeout
-from suites import BUILD, Suite
+from suites import BUILD, Suite, parse_cases
 
 PROMPT = "@@> "
 MiB = 1024 * 1024
@@ -120,6 +120,10 @@ class Fat(Suite):
     name = "fat"
     cmdline = "init=/bin/sh panic=exit"
     timeout = 600
+
+    @property
+    def initrd(self):  # with /test/bin, for test/sys/fatfs.c
+        return os.path.join(BUILD, "initrd-test.cpio")
 
     def __init__(self):
         self.results = []
@@ -259,6 +263,11 @@ class Fat(Suite):
         must("exec", "cp /bin/busybox /mnt/busybox && /mnt/busybox echo "
              "ran-from-fat", "ran-from-fat", 120)
         must("statfs", "df /mnt", "/mnt")
+        rc, out = self.run(m, "FAT_DIR=/mnt /test/bin/fatfs", 240)
+        cases = list(parse_cases(out, f"{key}/"))
+        for name, ok, detail in cases:
+            self.case(name, ok, detail)
+        self.case(f"{key}/fatfs-ran", len(cases) >= 7 and rc == 0, out)
         must("umount", "cd / && sync && umount /mnt")
         must("remount", f"mount -t vfat {self.devs[key]} /mnt && "
              "cat '/mnt/Ünïcødé €.txt' /mnt/MiXeD.CaSe && "
