@@ -3,7 +3,8 @@ mtools, read and changed by the guest through a shell on ttyS0, then
 checked again on the host with fsck.vfat -n, mdir and mtype.
 
 Disks (AHCI ports): sda the boot ESP, sdb FAT32, sdc FAT16, sdd GPT with
-a FAT16 partition, sde MBR with a FAT32 partition, sdf a FAT16 whose FAT
+a FAT16 partition, sde MBR with FAT32 and FAT12 partitions (sde1, sde2:
+4081 clusters, just under FAT16's 4085), sdf a FAT16 whose FAT
 and directories hold random garbage (errors, never a panic).
 """
 import hashlib
@@ -63,12 +64,18 @@ def make_fs(path, fat, kib, files, label):
     populate(path, files)
 
 
-def make_partitioned(path, kind, fat, files):
-    """A 48 MiB disk, one partition from 1 MiB holding a FAT fs."""
+def make_partitioned(path, kind, fat, files, fat12_files=None):
+    """A 56 MiB disk, one partition from 1 MiB holding a FAT fs; MBR
+    disks a second one of 8 MiB at 41 MiB with a FAT12."""
     part = path + ".part"
     make_fs(part, fat, 40 * 1024, files, "PART" + kind.upper())
     with open(path, "wb") as f:
-        f.truncate(48 * MiB)
+        f.truncate(56 * MiB)
+    if fat12_files is not None:
+        make_fs(part + "12", 12, 8 * 1024, fat12_files, "PART12")
+        sh("dd", f"if={part}12", f"of={path}", "bs=1M", "seek=41",
+           "conv=notrunc", "status=none")
+        os.unlink(part + "12")
     if kind == "gpt":
         sh("sgdisk", "--new=1:2048:+40M", "--typecode=1:0700", path)
     else:  # one MBR entry: type 0x0C (FAT32 LBA), LBA 2048, 81920 sectors
@@ -77,6 +84,9 @@ def make_partitioned(path, kind, fat, files):
             f.write(bytes([0, 0, 0, 0, 0x0c, 0, 0, 0]) +
                     (2048).to_bytes(4, "little") +
                     (81920).to_bytes(4, "little"))
+            f.write(bytes([0, 0, 0, 0, 0x01, 0, 0, 0]) +  # FAT12
+                    (41 * 2048).to_bytes(4, "little") +
+                    (8 * 2048).to_bytes(4, "little"))
             f.seek(510)
             f.write(b"\x55\xaa")
     sh("dd", f"if={part}", f"of={path}", "bs=1M", "seek=1", "conv=notrunc",
@@ -101,10 +111,10 @@ def fuzz(path, seed, n=300):
                 f.write(bytes([r.getrandbits(8)]))
 
 
-def extract(path, out):
-    """The partition of a make_partitioned disk, for fsck.vfat."""
-    sh("dd", f"if={path}", f"of={out}", "bs=1M", "skip=1", "count=40",
-       "status=none")
+def extract(path, out, at=1, mib=40):
+    """A partition of a make_partitioned disk, for fsck.vfat."""
+    sh("dd", f"if={path}", f"of={out}", "bs=1M", f"skip={at}",
+       f"count={mib}", "status=none")
     return out
 
 
@@ -145,14 +155,18 @@ class Fat(Suite):
         os.makedirs(self.dir, exist_ok=True)
         d = self.disks = {k: os.path.join(self.dir, k + ".img") for k in
                           ("fat32", "fat16", "gpt", "mbr", "corrupt")}
-        self.files = {k: files_for(k) for k in d}
+        self.files = {k: files_for(k) for k in list(d) + ["fat12"]}
+        # FAT12's 8 MiB: the big file smaller.
+        self.files["fat12"]["big/Big Random File.bin"] = \
+            random.Random(12).randbytes(MiB)
         make_fs(d["fat32"], 32, 64 * 1024, self.files["fat32"], "STRIX32")
         make_fs(d["fat16"], 16, 32 * 1024, self.files["fat16"], "STRIX16")
         make_partitioned(d["gpt"], "gpt", 16, self.files["gpt"])
         with open(d["gpt"], "rb") as f:
             f.seek(MiB + 13)
             self.gpt_spc = f.read(1)
-        make_partitioned(d["mbr"], "mbr", 32, self.files["mbr"])
+        make_partitioned(d["mbr"], "mbr", 32, self.files["mbr"],
+                         self.files["fat12"])
         fuzzed = {f"d{i}/sub/f{j} long name.txt": b"x" * (j * 900)
                   for i in range(8) for j in range(6)}
         make_fs(d["corrupt"], 16, 16 * 1024, fuzzed, "FUZZ")
@@ -173,7 +187,10 @@ class Fat(Suite):
         m.type(cmd + '; echo "@@EN""D $?"\n')
         end = m.wait_for("@@END ", timeout, start)
         m.wait_for("\n", 5, end)
-        text = m.serial()[start:].replace("\r", "")
+        # Offsets count bytes: decode from start (UTF-8 names are echoed).
+        with m._lock:
+            raw = bytes(m._buf[start:])
+        text = raw.decode("utf-8", "replace").replace("\r", "")
         out = text[text.find("\n") + 1:text.rfind("@@END ")]
         rc = int(re.match(r"\d+", text[text.rfind("@@END ") + 6:]).group(0))
         return rc, out
@@ -253,8 +270,9 @@ class Fat(Suite):
              "truncate -s 5000 t.bin && truncate -s 70000 t.bin && "
              "stat -c %s t.bin && tail -c 65000 t.bin | tr -d '\\000' | "
              "wc -c", "70000\n0")
-        must("big-write", "dd if=/dev/urandom of=/mnt/w.bin bs=65536 "
-             "count=32 2>/dev/null; sha256sum /mnt/w.bin > /tmp/w.sum; "
+        count = 8 if key == "fat12" else 32  # 8 MiB is all FAT12 has
+        must("big-write", f"dd if=/dev/urandom of=/mnt/w.bin bs=65536 "
+             f"count={count} 2>/dev/null; sha256sum /mnt/w.bin > /tmp/w.sum; "
              "cat /tmp/w.sum", None, 120)
         rc, out = self.run(m, "ln -s x /mnt/sym; ln /mnt/UPPER.TXT /mnt/hl; "
                            "mkfifo /mnt/fifo")
@@ -277,12 +295,13 @@ class Fat(Suite):
 
     def session(self, m):
         self.devs = {"fat32": "/dev/sdb", "fat16": "/dev/sdc",
-                     "gpt": "/dev/sdd1", "mbr": "/dev/sde1"}
+                     "gpt": "/dev/sdd1", "mbr": "/dev/sde1",
+                     "fat12": "/dev/sde2"}
         self.must(m, "setup", "mount -t proc proc /proc && mkdir -p /mnt "
                   "/boot/efi && cat /proc/partitions", "sde1")
         for key, dev in self.devs.items():
             self.verify_host_files(m, key, dev)
-            if key in ("fat32", "fat16"):
+            if key in ("fat32", "fat16", "fat12"):
                 self.write_phase(m, key)
             else:
                 self.must(m, f"{key}/write", "echo partitioned > "
@@ -348,20 +367,19 @@ class Fat(Suite):
     # ---- on the host, after the power-off ----
 
     def host_checks(self):
-        for key, img in self.disks.items():
-            if key == "corrupt":
-                continue
-            if key == "gpt":  # undo the guest's damage to its BPB
-                with open(img, "r+b") as f:
-                    f.seek(MiB + 13)
-                    f.write(self.gpt_spc)
-            path = img
-            if key in ("gpt", "mbr"):
-                path = extract(img, img + ".fs")
+        d = self.disks
+        with open(d["gpt"], "r+b") as f:  # undo the guest's damage
+            f.seek(MiB + 13)
+            f.write(self.gpt_spc)
+        for key, path in (("fat32", d["fat32"]), ("fat16", d["fat16"]),
+                          ("gpt", extract(d["gpt"], d["gpt"] + ".fs")),
+                          ("mbr", extract(d["mbr"], d["mbr"] + ".fs")),
+                          ("fat12", extract(d["mbr"], d["mbr"] + ".fs12",
+                                            41, 8))):
             p = subprocess.run(["fsck.vfat", "-n", path],
                                capture_output=True, text=True)
             yield f"{key}/fsck", p.returncode == 0, p.stdout[-400:]
-            if key not in ("fat32", "fat16"):
+            if key not in ("fat32", "fat16", "fat12"):
                 p = subprocess.run(["mtype", "-i", path,
                                     "::/Written In Guest.txt"],
                                    capture_output=True, text=True)
