@@ -360,6 +360,15 @@ class Fat(Suite):
                       "&& sync")
             self.case(f"{key}/dirty-while-mounted", not self.fat1_clean(key),
                       "FAT[1] says clean while mounted")
+            if key == "fat32":  # remount,ro marks it clean; rw again not
+                self.must(m, "fat32/remount-ro", "mount -o remount,ro /mnt"
+                          " && ! touch /mnt/x 2>/dev/null")
+                self.case("fat32/clean-when-ro", self.fat1_clean(key),
+                          "FAT[1] says dirty after remount,ro")
+                self.must(m, "fat32/remount-rw", "mount -o remount,rw /mnt"
+                          " && echo back > /mnt/rw-again.txt && sync")
+                self.case("fat32/dirty-when-rw", not self.fat1_clean(key),
+                          "FAT[1] says clean after remount,rw")
             self.must(m, f"{key}/dirty-umount", "umount /mnt")
             self.case(f"{key}/clean-after-umount", self.fat1_clean(key),
                       "FAT[1] says dirty after umount")
