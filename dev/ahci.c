@@ -98,25 +98,53 @@ static int hba_reset(struct ahci_hba *h)
 	return 0;
 }
 
-/* MSI when the function has it, else INTx through the IOAPIC (PCI
- * interrupts are level-triggered, active low). */
+/* The GSI of a function's INTx pin. Without an ACPI _PRT parser this
+ * knows the q35/ICH9 chipset: functions in slots 25-31 of bus 0 route
+ * INTA-INTD to PIRQA-D (the defaults of the ICH9's "Device N Interrupt
+ * Route" registers, D25IR-D31IR, as QEMU's q35 _PRT also says), and the
+ * IOAPIC receives PIRQA-H on GSIs 16-23. Elsewhere the interrupt line
+ * register the firmware filled is used (an ISA IRQ behind the PIC, also
+ * an IOAPIC input). */
+static unsigned intx_gsi(const struct pci_dev *d)
+{
+	struct pci_dev *lpc = pci_find_slot(0, 0x1f, 0);
+
+	if (d->irq_line >= 16 || d->bus != 0 || d->dev < 25 || !lpc ||
+	    lpc->vendor != 0x8086 || lpc->device != 0x2918)
+		return d->irq_line;
+	return 16 + (unsigned)(d->irq_pin - 1);
+}
+
+/* MSI when the function has it (and pci=nomsi is not given), else INTx
+ * through the IOAPIC, level-triggered and active low as PCI interrupts
+ * are. */
 static int hba_irq(struct ahci_hba *h)
 {
 	struct pci_dev *d = h->pci;
 	int v;
 
-	if (pci_find_capability(d, PCI_CAP_ID_MSI)) {
+	const char *pci = cmdline_get("pci");
+
+	/* pci=nomsi, as Linux: INTx even where MSI exists. */
+	if (pci_find_capability(d, PCI_CAP_ID_MSI) &&
+	    !(pci && !strcmp(pci, "nomsi"))) {
 		v = irq_alloc_vector(ahci_irq, h);
 		if (v < 0)
 			return v;
 		h->msi = true;
+		h->gsi = -1;
+		h->vector = (unsigned)v;
 		return pci_enable_msi(d, (uint8_t)v,
 				      (uint8_t)this_cpu()->apic_id);
 	}
 	if (!d->irq_pin || d->irq_line == 0xff)
 		return -ENODEV;
-	v = irq_request_gsi(d->irq_line, true, true, ahci_irq, h);
-	return v < 0 ? v : 0;
+	h->gsi = (int)intx_gsi(d);
+	v = irq_request_gsi((unsigned)h->gsi, true, true, ahci_irq, h);
+	if (v < 0)
+		return v;
+	h->vector = (unsigned)v;
+	return 0;
 }
 
 /* ---- ports ---- */
@@ -348,12 +376,17 @@ static void hba_probe(struct pci_dev *d)
 	h->cap = hba_read(h, HBA_CAP);
 	vs = hba_read(h, HBA_VS);
 	err = hba_irq(h);
-	pr_info("ahci 0000:%02x:%02x.%x: AHCI %04x.%04x %u slots %u ports 0x%x "
-		"impl, "
-		"%s%s\n",
+	pr_info("ahci 0000:%02x:%02x.%x: AHCI %04x.%04x %u slots %u ports "
+		"0x%x impl, %s%s\n",
 		d->bus, d->dev, d->fn, vs >> 16, vs & 0xffff, CAP_NCS(h->cap),
 		CAP_NP(h->cap), hba_read(h, HBA_PI), h->msi ? "MSI" : "INTx",
 		(h->cap & CAP_S64A) ? ", 64-bit" : "");
+	if (!err && h->msi)
+		pr_info("ahci: MSI on vector 0x%x\n", h->vector);
+	else if (!err)
+		pr_info("ahci: INTx on GSI %d (level, active low), vector "
+			"0x%x\n",
+			h->gsi, h->vector);
 	if (err) {
 		pr_err("ahci: no interrupt (%d)\n", err);
 		return;

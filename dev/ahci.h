@@ -156,6 +156,8 @@ struct ahci_hba {
 	struct ahci_port *ports[32];
 	struct wait_queue eh_wq; /* the error handler thread sleeps here */
 	bool msi;
+	int gsi;	 /* INTx: the GSI, else -1 */
+	unsigned vector; /* the CPU's vector for it */
 };
 
 /* ahci_cmd.c: commands on a started port. */

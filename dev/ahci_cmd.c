@@ -283,6 +283,19 @@ static unsigned count_bits(uint32_t v)
 	return n;
 }
 
+/* §6.2.2.1: stop the port (PxCMD.ST, which clears PxCI), clear PxSERR
+ * and PxIS, reset the device if it stays busy, start again. */
+static int restart_port(struct ahci_port *p)
+{
+	int err = ahci_port_stop(p);
+
+	port_write(p, PX_SERR, ~0u);
+	port_write(p, PX_IS, ~0u);
+	if (err || (port_read(p, PX_TFD) & (TFD_BSY | TFD_DRQ)))
+		err = ahci_port_comreset(p);
+	return err ? err : ahci_port_start(p);
+}
+
 /* Restarts p after an error: the command in PxCMD.CCS failed; commands
  * whose PxCI bits are clear had finished; the others are issued again.
  * A port that cannot be restarted fails everything with -EIO. */
@@ -303,13 +316,7 @@ static void recover(struct ahci_port *p)
 	rest = out & ~failed;
 	spin_unlock_irqrestore(&p->lock, irq);
 
-	err = ahci_port_stop(p);
-	port_write(p, PX_SERR, ~0u);
-	port_write(p, PX_IS, ~0u);
-	if (err || (port_read(p, PX_TFD) & (TFD_BSY | TFD_DRQ)))
-		err = ahci_port_comreset(p);
-	if (!err)
-		err = ahci_port_start(p);
+	err = restart_port(p);
 
 	irq = spin_lock_irqsave(&p->lock);
 	if (err) {

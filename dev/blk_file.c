@@ -154,7 +154,9 @@ static long blk_file_ioctl(struct file *f, unsigned cmd, uaddr_t arg)
 			return -EACCES;
 		return blk_invalidate(d);
 	case BLKRRPART:
-		return -EINVAL; /* re-reading a table in use is not supported */
+		/* Partitions stay as found at boot (block devices are never
+		 * unregistered); Linux too refuses while they are in use. */
+		return -EBUSY;
 	default:
 		return -ENOTTY;
 	}

@@ -174,6 +174,8 @@ int irq_request_gsi(unsigned gsi, bool level, bool active_low, irq_handler_t fn,
 	vector = irq_alloc_vector(fn, arg);
 	if (vector < 0)
 		return vector;
+	if (level)
+		irq_set_eoi_last((unsigned)vector);
 	low = (uint32_t)vector | (level ? RED_LEVEL : 0) |
 	      (active_low ? RED_ACTIVE_LOW : 0);
 	irq = spin_lock_irqsave(&ioapic_lock);

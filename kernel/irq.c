@@ -5,6 +5,7 @@
 static struct {
 	irq_handler_t fn;
 	void *arg;
+	bool eoi_last; /* level-triggered: EOI once the source is quiet */
 } handlers[256];
 static struct spinlock handlers_lock = SPINLOCK_INIT("irq handlers");
 
@@ -42,8 +43,21 @@ void irq_dispatch(struct trap_frame *tf)
 	/* A spurious interrupt is not in service: no EOI (SDM §11.9). */
 	if (v == VECTOR_SPURIOUS)
 		return;
+	/* A level-triggered line still asserted at the EOI is delivered
+	 * again, so those handlers (which only wake tasks) run first. */
+	if (handlers[v].eoi_last) {
+		handlers[v].fn(tf, handlers[v].arg);
+		lapic_eoi();
+		return;
+	}
 	/* Acknowledge first, as Linux does: a handler may switch tasks. */
 	lapic_eoi();
 	if (handlers[v].fn)
 		handlers[v].fn(tf, handlers[v].arg);
+}
+
+void irq_set_eoi_last(unsigned vector)
+{
+	if (vector >= 32 && vector <= 255)
+		handlers[vector].eoi_last = true;
 }

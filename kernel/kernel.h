@@ -290,6 +290,9 @@ int irq_alloc_vector(irq_handler_t fn, void *arg);
  * vector calling fn: the vector, or a negative errno. */
 int irq_request_gsi(unsigned gsi, bool level, bool active_low, irq_handler_t fn,
 		    void *arg);
+/* The vector's handler runs before the EOI (level-triggered sources; the
+ * handler must not switch tasks). */
+void irq_set_eoi_last(unsigned vector);
 /* Signals end of interrupt to the local APIC. */
 void lapic_eoi(void);
 

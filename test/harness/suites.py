@@ -292,6 +292,7 @@ SUITES = [
 # Suites kept in their own files register here.
 from suite_console import Console  # noqa: E402
 from suite_keyboard import Keyboard  # noqa: E402
+from suite_disk import Disk, DiskIntx  # noqa: E402
 from suite_fat import Fat  # noqa: E402
 
-SUITES += [Console(), Keyboard(), Fat()]
+SUITES += [Console(), Keyboard(), Disk(), DiskIntx(), Fat()]
