@@ -12,6 +12,11 @@ static struct {
 	struct tty *tty;
 } ttys[MAX_TTYS];
 static unsigned nttys;
+/* With no console= on the command line, /dev/console is the serial line
+ * and what is written to it is also shown on the foreground virtual
+ * console: boot messages from init reach both the screen and serial
+ * (Linux shows them on one console; console= keeps that behaviour). */
+static bool console_mirrors_vt;
 
 int tty_register(struct tty *tty)
 {
@@ -73,7 +78,17 @@ static ssize_t ttyf_read(struct file *f, const struct iobuf *b, uint64_t *pos)
 
 static ssize_t ttyf_write(struct file *f, const struct iobuf *b, uint64_t *pos)
 {
+	struct tty *vt;
+
 	(void)pos;
+	/* The copy on the screen never blocks the console's writer. */
+	if (console_mirrors_vt && f->inode->rdev == MKDEV(5, 1) &&
+	    (vt = vt_tty_current()) && vt != tty_of(f)) {
+		if (b->kbuf)
+			tty_write_kernel(vt, b->kbuf, b->len);
+		else
+			tty_write(vt, b->ubuf, b->len, O_NONBLOCK);
+	}
 	if (b->kbuf) {
 		tty_write_kernel(tty_of(f), b->kbuf, b->len);
 		return (ssize_t)b->len;
@@ -123,12 +138,16 @@ void console_ttys_init(void)
 	for (unsigned i = 0; i < nttys; i++)
 		if (want && !strcmp(want, ttys[i].tty->name))
 			tty_console = ttys[i].tty;
-	if (!tty_console && serial)
+	if (!tty_console && serial) {
 		tty_console = serial;
+		console_mirrors_vt = !want;
+	}
 	if (!tty_console && nttys)
 		tty_console = ttys[0].tty;
 	if (tty_console)
-		pr_info("console: /dev/console is %s\n", tty_console->name);
+		pr_info("console: /dev/console is %s%s\n", tty_console->name,
+			console_mirrors_vt ? ", its output also on the screen" :
+					     "");
 	else
 		pr_warn("console: no terminal for /dev/console\n");
 }

@@ -16,6 +16,7 @@ void cpu_init_bsp(void)
 	for (int i = 0; i < 3; i++)
 		ist_tops[i] = (uint64_t)bsp_ist[i] + IST_STACK_SIZE;
 	gdt_init_cpu(&bsp_tables, ist_tops);
+	gdt_set_cpunode(&bsp_tables, 0, 0);
 	idt_init();
 	c->self = c;
 	c->id = 0;

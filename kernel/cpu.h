@@ -15,7 +15,10 @@
 #define GDT_USER_DS 0x2b
 #define GDT_USER_CS 0x33
 #define GDT_TSS 0x40
-#define GDT_ENTRIES 10
+/* A data segment whose limit is this CPU's (node << 12) | number, for
+ * the vDSO's getcpu (LSL), Linux's GDT_ENTRY_CPUNODE. */
+#define GDT_CPUNODE 0x78
+#define GDT_ENTRIES 16
 
 /* Intel SDM Vol. 3A §8.7, 64-bit task-state segment. */
 struct tss {
@@ -43,6 +46,10 @@ struct cpu_tables {
 
 /* Loads a GDT with a TSS whose IST stacks are ist_stacks[0..2]. */
 void gdt_init_cpu(struct cpu_tables *t, const uint64_t ist_tops[3]);
+/* Tells user space (the vDSO's getcpu) which CPU this is: the GDT's
+ * cpu-node entry and IA32_TSC_AUX (for RDPID/RDTSCP). Each CPU calls it
+ * once, on its own tables. */
+void gdt_set_cpunode(struct cpu_tables *t, unsigned cpu, unsigned node);
 void idt_init(void);
 void idt_load(void);
 /* The BSP's per-CPU block, GS base and descriptor tables. */

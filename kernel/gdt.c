@@ -63,6 +63,29 @@ void gdt_init_cpu(struct cpu_tables *t, const uint64_t ist_tops[3])
 			 : "rax", "memory");
 }
 
+void gdt_set_cpunode(struct cpu_tables *t, unsigned cpu, unsigned node)
+{
+	uint64_t v = ((uint64_t)node << 12) | (cpu & 0xfff);
+	uint32_t a, b, c, d;
+
+	/* Byte-granular limit = v (bits 15:0 and 51:48), read-only data,
+	 * accessed (so the CPU never writes it), DPL 3 so LSL works from
+	 * user mode (SDM Vol. 2A, LSL). */
+	t->gdt[GDT_CPUNODE / 8] =
+		(v & 0xffff) | ((v >> 16 & 0xf) << 48) |
+		((uint64_t)(ACC_P | ACC_DPL3 | ACC_S | 0x1) << 40);
+	/* IA32_TSC_AUX exists with RDTSCP (CPUID.80000001H:EDX[27]) or
+	 * RDPID (CPUID.(EAX=7,ECX=0):ECX[22]). */
+	cpuid(0x80000001, 0, &a, &b, &c, &d);
+	if (d & (1u << 27)) {
+		wrmsr(MSR_TSC_AUX, v);
+		return;
+	}
+	cpuid(7, 0, &a, &b, &c, &d);
+	if (c & (1u << 22))
+		wrmsr(MSR_TSC_AUX, v);
+}
+
 void tss_set_rsp0(uint64_t rsp0)
 {
 	this_cpu()->tss->rsp[0] = rsp0;

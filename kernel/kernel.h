@@ -306,6 +306,15 @@ uint64_t time_ns(void);
 uint64_t time_realtime_ns(void);
 /* Steps the wall clock so that time_realtime_ns() returns ns now. */
 void time_set_realtime_ns(uint64_t ns);
+/* CLOCK_MONOTONIC_COARSE and CLOCK_REALTIME_COARSE: the clocks as they
+ * were at the last tick (proc/clock.c). */
+uint64_t time_coarse_ns(void);
+uint64_t time_realtime_coarse_ns(void);
+/* The tick's timekeeping: the coarse clocks and the vDSO's copy. */
+void time_tick(struct trap_frame *tf);
+/* time_ns()'s parameters: ns = ((rdtsc() - *base) * *mult) >> 32; *mult
+ * is 0 until the TSC is calibrated. */
+void time_tsc_params(uint64_t *base, uint64_t *mult);
 /* Busy-waits at least us microseconds. */
 void time_delay_us(uint64_t us);
 /* Starts the clock: the TSC at kernel entry (first thing). */
@@ -321,6 +330,28 @@ void ioapic_init(void);
 /* Timer interrupts since the timer started. */
 extern volatile uint64_t jiffies;
 extern uint64_t tsc_hz;
+
+/* ---- the vDSO (kernel/vdso.c, kernel/vdso/) ---- */
+
+struct mm;
+struct page;
+/* Checks the embedded vDSO image and sets up its pages and the vvar page;
+ * after timer_init. With vdso=0 on the command line exec maps none. */
+void vdso_init(void);
+/* Publishes the wall-clock offset and the last tick's CLOCK_MONOTONIC to
+ * the vvar page (under its seqcount). Callers serialise (proc/clock.c). */
+void vdso_publish(int64_t realtime_offset_ns, uint64_t coarse_ns);
+/* Maps [vvar] and [vdso] into mm at a random address (mm->lock held); 0
+ * (also when the vDSO is off) or -ENOMEM. */
+int vdso_map(struct mm *mm);
+/* arch_prctl(ARCH_MAP_VDSO_64): maps the vDSO into mm (near hint) unless
+ * it has one; the vDSO's size, -EEXIST or -ENOMEM. */
+long vdso_arch_map(struct mm *mm, uint64_t hint);
+/* Where mm's vDSO ELF header is, or 0 (for AT_SYSINFO_EHDR). */
+uint64_t vdso_base(struct mm *mm);
+/* The page at index of a VMA_VVAR or VMA_VDSO mapping, referenced; NULL
+ * beyond its end. */
+struct page *vdso_page(uint32_t vma_flags, uint64_t index);
 
 /* ---- user FPU state (kernel/fpu.c) ---- */
 

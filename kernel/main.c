@@ -84,6 +84,8 @@ __noreturn void kernel_main(uint64_t bi_phys)
 	lapic_init();
 	ioapic_init();
 	timer_init();
+	vdso_init();
+	timer_add_tick_handler(time_tick);
 	timer_add_tick_handler(sched_tick);
 	timer_add_tick_handler(ktimer_tick);
 	time_set_realtime_ns((uint64_t)rtc_read_unix_time() * NSEC_PER_SEC);

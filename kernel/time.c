@@ -44,6 +44,12 @@ uint64_t time_ns(void)
 	return (uint64_t)(((__uint128_t)d * tsc_ns_mult) >> 32);
 }
 
+void time_tsc_params(uint64_t *base, uint64_t *mult)
+{
+	*base = tsc_at_boot;
+	*mult = tsc_ns_mult;
+}
+
 void time_delay_us(uint64_t us)
 {
 	uint64_t end;

@@ -22,6 +22,7 @@
 #define EFER_NXE (1u << 11)
 
 #define CR0_WP (1ul << 16)
+#define CR4_TSD (1ul << 2) /* RDTSC only at CPL 0 */
 #define CR4_PGE (1ul << 7)
 #define CR4_OSFXSR (1ul << 9)
 #define CR4_OSXMMEXCPT (1ul << 10)

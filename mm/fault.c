@@ -100,6 +100,15 @@ static int fault_in(struct mm *mm, struct vma *v, uint64_t *pte, uint64_t va,
 	struct page *p;
 
 	current->minflt++;
+	/* The vDSO's pages, shared by every process; beyond them, SIGBUS
+	 * (as Linux's special mappings). */
+	if (v->flags & VMA_SPECIAL) {
+		p = vdso_page(v->flags, v->pgoff + (va - v->start) / PAGE_SIZE);
+		if (!p)
+			return -ENXIO;
+		set_pte(mm, pte, va, p, v);
+		return 0;
+	}
 	if (v->file)
 		return fault_file(mm, v, pte, va, write);
 	if (v->shmem)

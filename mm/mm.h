@@ -241,6 +241,9 @@ struct shmem;
 #define VMA_SHARED 0x1	  /* MAP_SHARED: writes reach the object */
 #define VMA_GROWSDOWN 0x2 /* the stack: faults just below extend it */
 #define VMA_HEAP 0x4	  /* the brk area */
+#define VMA_VVAR 0x8	  /* [vvar]: the kernel's page for the vDSO */
+#define VMA_VDSO 0x10	  /* [vdso]: the vDSO's code (kernel/vdso.c) */
+#define VMA_SPECIAL (VMA_VVAR | VMA_VDSO)
 
 /* One mapping: [start, end), page aligned, in mm->vmas by address. */
 struct vma {

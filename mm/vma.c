@@ -174,7 +174,8 @@ int vma_unmap(struct mm *mm, uint64_t addr, uint64_t len)
 static bool can_merge(const struct vma *a, const struct vma *b)
 {
 	return a->end == b->start && !a->file && !b->file && !a->shmem &&
-	       !b->shmem && a->prot == b->prot && a->flags == b->flags;
+	       !b->shmem && a->prot == b->prot && a->flags == b->flags &&
+	       !(a->flags & VMA_SPECIAL);
 }
 
 static void try_merge(struct mm *mm, struct vma *v)
@@ -268,6 +269,10 @@ int vma_protect(struct mm *mm, uint64_t addr, uint64_t len, uint32_t prot)
 		v = vma_find(mm, at);
 		if (!v)
 			return -ENOMEM;
+		/* [vvar] may only be read (Linux maps it without
+		 * VM_MAYWRITE and VM_MAYEXEC). */
+		if ((v->flags & VMA_VVAR) && (prot & (PROT_WRITE | PROT_EXEC)))
+			return -EACCES;
 		at = v->end;
 	}
 	if (split_at(mm, addr) || split_at(mm, end))
@@ -447,6 +452,12 @@ long vma_remap(struct mm *mm, struct vma *v, uint64_t old, uint64_t old_len,
 	       uint64_t new_len, int flags, uint64_t new_addr)
 {
 	if (!old_len)
+		return -EINVAL;
+	/* [vvar] and [vdso] move only whole, never resized (Linux's
+	 * special mappings; vdso_mremap()). */
+	if ((v->flags & VMA_SPECIAL) &&
+	    (old != v->start || old_len != v->end - v->start ||
+	     new_len != old_len))
 		return -EINVAL;
 	if (flags & MREMAP_FIXED) {
 		if (new_addr % PAGE_SIZE || !user_range_ok(new_addr, new_len))

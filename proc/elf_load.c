@@ -241,6 +241,8 @@ int elf_map_program(struct exec_image *img, const struct exec_args *a,
 	if (!err)
 		err = vma_map(mm, mm->stack_top - STACK_INITIAL, STACK_INITIAL,
 			      stack_prot, VMA_GROWSDOWN, NULL, NULL, 0);
+	if (!err)
+		err = vdso_map(mm);
 	mm->brk_start = mm->brk = prog.end + rnd_pages(13);
 	mutex_unlock(&mm->lock);
 	if (err)
@@ -271,6 +273,7 @@ static unsigned fill_auxv(uint64_t *v, const struct exec_image *img,
 			  uint64_t random, uint64_t platform)
 {
 	const struct cred *c = &current->proc->cred;
+	uint64_t vdso = vdso_base(current->mm);
 	unsigned n = 0;
 
 #define AUX(type, val)                    \
@@ -278,6 +281,9 @@ static unsigned fill_auxv(uint64_t *v, const struct exec_image *img,
 		v[n++] = (type);          \
 		v[n++] = (uint64_t)(val); \
 	} while (0)
+	/* Linux's ARCH_DLINFO comes first: the vDSO, when there is one. */
+	if (vdso)
+		AUX(AT_SYSINFO_EHDR, vdso);
 	AUX(AT_HWCAP, cpu_hwcap());
 	AUX(AT_PAGESZ, PAGE_SIZE);
 	AUX(AT_CLKTCK, 100); /* USER_HZ */
@@ -302,7 +308,7 @@ static unsigned fill_auxv(uint64_t *v, const struct exec_image *img,
 	return n;
 }
 
-#define AUXV_WORDS 40
+#define AUXV_WORDS 42
 
 static int build_stack(struct mm *mm, const struct exec_args *a,
 		       const struct exec_image *img, const struct loaded *prog,

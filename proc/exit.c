@@ -103,6 +103,7 @@ static void process_became_zombie(struct process *p)
 	if (p->pid == 1)
 		panic("Attempted to kill init! exit status %#x", status);
 	reparent_children(p);
+	cgroup_exit(p);
 	p->zombie = true;
 	if (!p->parent) { /* a kernel thread: nobody will wait */
 		process_release(p);

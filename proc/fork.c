@@ -108,6 +108,7 @@ static struct process *new_process(struct task *t, const struct clone_req *r)
 	p->env_end = parent->env_end;
 	if (parent->exe)
 		p->exe = file_get(parent->exe);
+	cgroup_fork(p, parent);
 	return p;
 }
 

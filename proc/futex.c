@@ -19,7 +19,8 @@ struct futex_waiter {
 	struct futex_key key;
 	struct task *task;
 	uint32_t bitset;
-	bool woken;
+	bool woken; /* for a PI waiter: the lock was handed to it */
+	bool pi;    /* waits in FUTEX_LOCK_PI; only an unlock wakes it */
 };
 
 static struct futex_bucket {
@@ -140,16 +141,17 @@ static int futex_wait(uaddr_t uaddr, bool private, uint32_t val,
 }
 
 /* Wakes up to n waiters with key (and a matching bitset). Bucket locked. */
-static int wake_locked(struct futex_bucket *b, const struct futex_key *k,
-		       int n, uint32_t bitset)
+static int wake_locked(struct futex_bucket *b, const struct futex_key *k, int n,
+		       uint32_t bitset)
 {
 	struct futex_waiter *w, *next;
 	int woken = 0;
 
-	list_for_each_entry_safe(w, next, &b->waiters, link) {
+	list_for_each_entry_safe(w, next, &b->waiters, link)
+	{
 		if (woken >= n)
 			break;
-		if (!key_eq(&w->key, k) || !(w->bitset & bitset))
+		if (!key_eq(&w->key, k) || !(w->bitset & bitset) || w->pi)
 			continue;
 		list_del(&w->link);
 		WRITE_ONCE(w->woken, true);
@@ -211,7 +213,8 @@ static int futex_requeue(uaddr_t uaddr, uaddr_t uaddr2, bool private, int n,
 		goto out;
 	}
 	done = wake_locked(b1, &k1, n, FUTEX_BITSET_MATCH_ANY);
-	list_for_each_entry_safe(w, next, &b1->waiters, link) {
+	list_for_each_entry_safe(w, next, &b1->waiters, link)
+	{
 		if (n2 <= 0)
 			break;
 		if (!key_eq(&w->key, &k1))
@@ -246,12 +249,23 @@ static int futex_wake_op(uaddr_t uaddr, uaddr_t uaddr2, bool private, int n,
 		return -EFAULT;
 	for (;;) {
 		switch (op) {
-		case 0: new = oparg; break;		/* SET */
-		case 1: new = old + oparg; break;	/* ADD */
-		case 2: new = old | oparg; break;	/* OR */
-		case 3: new = old & ~oparg; break;	/* ANDN */
-		case 4: new = old ^ oparg; break;	/* XOR */
-		default: return -ENOSYS;
+		case 0:
+			new = oparg;
+			break; /* SET */
+		case 1:
+			new = old + oparg;
+			break; /* ADD */
+		case 2:
+			new = old | oparg;
+			break; /* OR */
+		case 3:
+			new = old & ~oparg;
+			break; /* ANDN */
+		case 4:
+			new = old ^ oparg;
+			break; /* XOR */
+		default:
+			return -ENOSYS;
 		}
 		if (cmpxchg_user_u32(uaddr2, old, new, &seen))
 			return -EFAULT;
@@ -260,13 +274,26 @@ static int futex_wake_op(uaddr_t uaddr, uaddr_t uaddr2, bool private, int n,
 		old = seen;
 	}
 	switch (cmp) {
-	case 0: hit = old == cmparg; break;
-	case 1: hit = old != cmparg; break;
-	case 2: hit = (int32_t)old < (int32_t)cmparg; break;
-	case 3: hit = (int32_t)old <= (int32_t)cmparg; break;
-	case 4: hit = (int32_t)old > (int32_t)cmparg; break;
-	case 5: hit = (int32_t)old >= (int32_t)cmparg; break;
-	default: return -ENOSYS;
+	case 0:
+		hit = old == cmparg;
+		break;
+	case 1:
+		hit = old != cmparg;
+		break;
+	case 2:
+		hit = (int32_t)old < (int32_t)cmparg;
+		break;
+	case 3:
+		hit = (int32_t)old <= (int32_t)cmparg;
+		break;
+	case 4:
+		hit = (int32_t)old > (int32_t)cmparg;
+		break;
+	case 5:
+		hit = (int32_t)old >= (int32_t)cmparg;
+		break;
+	default:
+		return -ENOSYS;
 	}
 	woken = do_wake(uaddr, private, n, FUTEX_BITSET_MATCH_ANY);
 	if (woken < 0)
@@ -278,6 +305,150 @@ static int futex_wake_op(uaddr_t uaddr, uaddr_t uaddr2, bool private, int n,
 		woken += err;
 	}
 	return woken;
+}
+
+/* ---- priority-inheritance futexes (futex(2) "Priority-inheritance
+ * futexes"): the word holds the owner's TID, FUTEX_WAITERS when someone
+ * sleeps in the kernel, and FUTEX_OWNER_DIED. Ownership passes directly
+ * from the unlocker to the first waiter. Strix's scheduler has no
+ * real-time priorities, so there is no priority to lend: the protocol,
+ * its errors and its hand-over are what glibc's PI mutexes rely on. ---- */
+
+/* The first PI waiter on k, or NULL. Bucket locked. */
+static struct futex_waiter *pi_first(struct futex_bucket *b,
+				     const struct futex_key *k)
+{
+	struct futex_waiter *w;
+
+	list_for_each_entry(w, &b->waiters,
+			    link) if (w->pi && key_eq(&w->key, k)) return w;
+	return NULL;
+}
+
+/* Hands the lock at uaddr to the first waiter, or frees it (died: its
+ * owner exited, so FUTEX_OWNER_DIED is set). Bucket locked. 0 or
+ * -EFAULT, or -EAGAIN if the word changed under us. */
+static int pi_hand_over(struct futex_bucket *b, const struct futex_key *k,
+			uaddr_t uaddr, uint32_t old, uint32_t died)
+{
+	struct futex_waiter *w = pi_first(b, k);
+	uint32_t new = died, seen;
+
+	if (w)
+		new |= FUTEX_WAITERS | (uint32_t)w->task->tid;
+	if (cmpxchg_user_u32(uaddr, old, new, &seen))
+		return -EFAULT;
+	if (seen != old)
+		return -EAGAIN;
+	if (w) {
+		list_del(&w->link);
+		WRITE_ONCE(w->woken, true);
+		task_wake_state(w->task, TASK_INTERRUPTIBLE);
+	}
+	return 0;
+}
+
+/* One attempt to take the lock or to mark it contended. 1: taken; 0:
+ * held by another, FUTEX_WAITERS now set; else a negative errno. */
+static int pi_try(uaddr_t uaddr, bool set_waiters)
+{
+	uint32_t old, new, seen, tid = (uint32_t)current->tid;
+	struct task *owner;
+	bool irq;
+
+	if (get_user(old, uaddr))
+		return -EFAULT;
+	for (;;) {
+		if ((old & FUTEX_TID_MASK) == tid)
+			return -EDEADLK;
+		if (old & FUTEX_TID_MASK) {
+			/* The owner must exist (futex(2): ESRCH). */
+			irq = spin_lock_irqsave(&tasklist_lock);
+			owner = task_by_tid((int)(old & FUTEX_TID_MASK));
+			spin_unlock_irqrestore(&tasklist_lock, irq);
+			if (!owner)
+				return -ESRCH;
+			if (!set_waiters)
+				return -EAGAIN;
+			new = old | FUTEX_WAITERS;
+		} else {
+			new = (old & FUTEX_OWNER_DIED) | tid;
+		}
+		if (cmpxchg_user_u32(uaddr, old, new, &seen))
+			return -EFAULT;
+		if (seen == old)
+			return (old & FUTEX_TID_MASK) ? 0 : 1;
+		old = seen;
+	}
+}
+
+static int futex_lock_pi(uaddr_t uaddr, bool private, uint64_t deadline,
+			 bool trylock)
+{
+	struct futex_waiter w = { .task = current, .pi = true };
+	struct futex_bucket *b;
+	int err = get_key(uaddr, private, &w.key);
+
+	if (err)
+		return err;
+	b = bucket_of(&w.key);
+	mutex_lock(&b->lock);
+	err = pi_try(uaddr, !trylock);
+	if (err != 0) {
+		mutex_unlock(&b->lock);
+		return err == 1 ? 0 : err;
+	}
+	list_add_tail(&w.link, &b->waiters);
+	current->state = TASK_INTERRUPTIBLE;
+	mutex_unlock(&b->lock);
+	for (;;) {
+		if (READ_ONCE(w.woken))
+			break;
+		if (signal_pending(current)) {
+			err = -ERESTARTNOINTR;
+			break;
+		}
+		if (deadline && time_ns() >= deadline) {
+			err = -ETIMEDOUT;
+			break;
+		}
+		schedule_deadline(deadline);
+		current->state = TASK_INTERRUPTIBLE;
+	}
+	current->state = TASK_RUNNING;
+	mutex_lock(&b->lock);
+	if (w.woken)
+		err = 0; /* the unlocker made us the owner */
+	else
+		list_del(&w.link);
+	mutex_unlock(&b->lock);
+	return err;
+}
+
+static int futex_unlock_pi(uaddr_t uaddr, bool private)
+{
+	struct futex_key k;
+	struct futex_bucket *b;
+	uint32_t old;
+	int err = get_key(uaddr, private, &k);
+
+	if (err)
+		return err;
+	b = bucket_of(&k);
+	mutex_lock(&b->lock);
+	do {
+		if (get_user(old, uaddr)) {
+			err = -EFAULT;
+			break;
+		}
+		if ((old & FUTEX_TID_MASK) != (uint32_t)current->tid) {
+			err = -EPERM;
+			break;
+		}
+		err = pi_hand_over(b, &k, uaddr, old, 0);
+	} while (err == -EAGAIN);
+	mutex_unlock(&b->lock);
+	return err;
 }
 
 /* The deadline on the time_ns() clock for a timeout argument. */
@@ -317,7 +488,7 @@ static long sys_futex(uaddr_t uaddr, int op, uint32_t val, uaddr_t utime,
 
 	/* FUTEX_CLOCK_REALTIME only makes sense for the absolute waits. */
 	if ((op & FUTEX_CLOCK_REALTIME) && cmd != FUTEX_WAIT_BITSET &&
-	    cmd != FUTEX_WAIT)
+	    cmd != FUTEX_WAIT && cmd != FUTEX_LOCK_PI2)
 		return -ENOSYS;
 	switch (cmd) {
 	case FUTEX_WAIT:
@@ -326,8 +497,8 @@ static long sys_futex(uaddr_t uaddr, int op, uint32_t val, uaddr_t utime,
 		if (err)
 			return err;
 		return futex_wait(uaddr, private, val, deadline,
-				  cmd == FUTEX_WAIT ? FUTEX_BITSET_MATCH_ANY
-						    : val3);
+				  cmd == FUTEX_WAIT ? FUTEX_BITSET_MATCH_ANY :
+						      val3);
 	case FUTEX_WAKE:
 		return do_wake(uaddr, private, (int)val,
 			       FUTEX_BITSET_MATCH_ANY);
@@ -342,8 +513,23 @@ static long sys_futex(uaddr_t uaddr, int op, uint32_t val, uaddr_t utime,
 	case FUTEX_WAKE_OP:
 		return futex_wake_op(uaddr, uaddr2, private, (int)val,
 				     (int)utime, val3);
+	case FUTEX_LOCK_PI:
+	case FUTEX_LOCK_PI2:
+		/* LOCK_PI's timeout is absolute on CLOCK_REALTIME; LOCK_PI2's
+		 * on CLOCK_MONOTONIC unless FUTEX_CLOCK_REALTIME says so. */
+		err = futex_deadline(
+			FUTEX_WAIT_BITSET,
+			cmd == FUTEX_LOCK_PI ? op | FUTEX_CLOCK_REALTIME : op,
+			utime, &deadline);
+		return err ? err :
+			     futex_lock_pi(uaddr, private, deadline, false);
+	case FUTEX_TRYLOCK_PI:
+		return futex_lock_pi(uaddr, private, 0, true);
+	case FUTEX_UNLOCK_PI:
+		return futex_unlock_pi(uaddr, private);
 	}
-	/* Priority-inheritance futexes are not implemented. */
+	/* FUTEX_WAIT_REQUEUE_PI and FUTEX_CMP_REQUEUE_PI (condition variables
+	 * over PI mutexes; glibc's condvars no longer use them). */
 	return -ENOSYS;
 }
 SYSCALL_REGISTER(futex, sys_futex);
@@ -388,11 +574,37 @@ static long sys_get_robust_list(int pid, uaddr_t uhead, uaddr_t ulen)
 }
 SYSCALL_REGISTER(get_robust_list, sys_get_robust_list);
 
+/* A PI futex the dying thread held goes to its first waiter, with
+ * FUTEX_OWNER_DIED set (or is left free and marked). */
+static void robust_release_pi(struct task *t, uaddr_t word)
+{
+	struct futex_key k;
+	struct futex_bucket *b;
+	uint32_t old;
+	int err;
+
+	if (get_key(word, false, &k))
+		return;
+	b = bucket_of(&k);
+	mutex_lock(&b->lock);
+	do {
+		if (get_user(old, word) ||
+		    (old & FUTEX_TID_MASK) != (uint32_t)t->tid)
+			break;
+		err = pi_hand_over(b, &k, word, old, FUTEX_OWNER_DIED);
+	} while (err == -EAGAIN);
+	mutex_unlock(&b->lock);
+}
+
 /* Marks a futex the dying thread held: OWNER_DIED, and wake a waiter. */
-static void robust_release(struct task *t, uaddr_t word)
+static void robust_release(struct task *t, uaddr_t word, bool pi)
 {
 	uint32_t old, seen;
 
+	if (pi) {
+		robust_release_pi(t, word);
+		return;
+	}
 	if (get_user(old, word))
 		return;
 	for (;;) {
@@ -428,9 +640,11 @@ void robust_list_exit(struct task *t)
 		if (get_user(next, entry & ~1ULL))
 			return;
 		if (entry != head.pending)
-			robust_release(t, (entry & ~1ULL) + head.offset);
+			robust_release(t, (entry & ~1ULL) + head.offset,
+				       entry & 1);
 		entry = next;
 	}
 	if (head.pending)
-		robust_release(t, (head.pending & ~1ULL) + head.offset);
+		robust_release(t, (head.pending & ~1ULL) + head.offset,
+			       head.pending & 1);
 }

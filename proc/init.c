@@ -49,6 +49,8 @@ static int init_main(void *unused)
 	(void)unused;
 	t->fs = fs_alloc_root();
 	t->files = files_alloc();
+	/* Init starts in the root control group; its children inherit. */
+	cgroup_fork(t->proc, t->proc);
 	if (IS_ERR_OR_NULL(t->fs) || IS_ERR_OR_NULL(t->files))
 		panic("init: out of memory");
 	/* Disks, as Linux's do_basic_setup() in kernel_init: in process

@@ -319,7 +319,55 @@ struct process {
 	struct file *exe; /* the executable, for /proc/PID/exe */
 	bool exec_done;	  /* has called execve (setpgid's EACCES) */
 	uaddr_t arg_start, arg_end, env_start, env_end;
+	struct cgroup *cgroup; /* referenced; kept by a zombie */
+	bool in_cgroup;	       /* counted in its groups' populated */
 };
+
+/* ---- control groups, v2 (proc/cgroup.c) ---- */
+
+struct cgroup {
+	char name[256];
+	struct cgroup *parent; /* NULL for the root */
+	struct list_head children, sibling;
+	int refcount;	    /* the tree, child groups, processes, inodes */
+	uint64_t id;	    /* stable: the file system's inode numbers */
+	int populated;	    /* live processes in it and its descendants */
+	int nr_descendants; /* live descendant groups */
+	int max_depth, max_descendants;
+	bool dead; /* removed (rmdir) */
+};
+extern struct cgroup cgroup_root;
+
+void cgroup_get(struct cgroup *cg);
+void cgroup_put(struct cgroup *cg);
+/* fork: the child joins the parent's group. */
+void cgroup_fork(struct process *child, struct process *parent);
+/* The process has exited: it no longer populates its group. */
+void cgroup_exit(struct process *p);
+/* The process is freed: drops its reference. */
+void cgroup_release(struct process *p);
+/* A new child group, referenced for the caller; ERR_PTR(-EEXIST,
+ * -EAGAIN past a limit, -ENOENT if parent was removed, -ENOMEM). */
+struct cgroup *cgroup_mkdir(struct cgroup *parent, const char *name);
+/* Removes an empty group: 0, -EBUSY (processes or children), -ENOENT. */
+int cgroup_rmdir(struct cgroup *cg);
+/* The child called name, or the nth child; referenced, or NULL. */
+struct cgroup *cgroup_child(struct cgroup *parent, const char *name);
+struct cgroup *cgroup_nth_child(struct cgroup *parent, int64_t n);
+/* Moves process pid (0: the caller's) into cg: 0, -ESRCH, -ENOENT. */
+int cgroup_attach(struct cgroup *cg, int pid);
+bool cgroup_populated(struct cgroup *cg);
+int cgroup_nr_descendants(struct cgroup *cg);
+/* "/a/b" from the root; its length or -ENAMETOOLONG. */
+int cgroup_path(struct cgroup *cg, char *buf, size_t size);
+/* Calls fn with each live process's pid in cg (and its descendants if
+ * recursive), under tasklist_lock: fn must not sleep or take it. */
+void cgroup_for_each_pid(struct cgroup *cg, bool recursive,
+			 void (*fn)(int pid, void *arg), void *arg);
+/* cgroup_path of p's group (/proc/PID/cgroup). */
+int cgroup_path_of(struct process *p, char *buf, size_t size);
+/* SIGKILL to every process in cg and its descendants (cgroup.kill). */
+void cgroup_kill(struct cgroup *cg);
 
 #define current (this_cpu()->curr)
 

@@ -110,6 +110,8 @@ static long sys_arch_prctl(int code, uint64_t addr)
 		return 1; /* CPUID is not faulting */
 	case ARCH_SET_CPUID:
 		return addr ? 0 : -ENODEV;
+	case ARCH_MAP_VDSO_64:
+		return vdso_arch_map(t->mm, addr);
 	}
 	return -EINVAL;
 }

@@ -161,6 +161,7 @@ void process_put(struct process *p)
 		return;
 	if (p->exe)
 		file_put(p->exe);
+	cgroup_release(p);
 	kfree(p);
 }
 

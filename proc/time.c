@@ -45,15 +45,21 @@ static int clock_read(int clock, uint64_t *ns)
 {
 	switch (clock) {
 	case CLOCK_REALTIME:
-	case CLOCK_REALTIME_COARSE:
 	case CLOCK_TAI:
 		*ns = time_realtime_ns();
 		return 0;
 	case CLOCK_MONOTONIC:
 	case CLOCK_MONOTONIC_RAW:
-	case CLOCK_MONOTONIC_COARSE:
 	case CLOCK_BOOTTIME:
 		*ns = time_ns();
+		return 0;
+	/* The coarse clocks are the last tick's reading, as Linux's and as
+	 * the vDSO's (kernel/vdso/vclock.c). */
+	case CLOCK_REALTIME_COARSE:
+		*ns = time_realtime_coarse_ns();
+		return 0;
+	case CLOCK_MONOTONIC_COARSE:
+		*ns = time_coarse_ns();
 		return 0;
 	case CLOCK_PROCESS_CPUTIME_ID:
 		*ns = process_cputime(current->proc);

@@ -191,6 +191,82 @@ int vfs_mount_root(const char *type, const char *opts)
 	return 0;
 }
 
+/* Takes m off its mount point (mount_lock held): the tree's references
+ * to the old parent and mount point are handed to the caller in *old. */
+static void detach_locked(struct mount *m, struct path *old)
+{
+	old->mnt = m->parent;
+	old->dentry = m->mountpoint;
+	m->mountpoint->mounted--;
+	m->parent = m;
+	m->mountpoint = NULL;
+}
+
+/* Puts m on (parent, mountpoint), mount_lock held; takes references. */
+static void attach_locked(struct mount *m, struct mount *parent,
+			  struct dentry *mountpoint)
+{
+	m->parent = parent;
+	m->mountpoint = dget(mountpoint);
+	mount_get(parent);
+	mountpoint->mounted++;
+}
+
+/* Is mount m at or below mount top (following parents)? */
+static bool mount_under(struct mount *m, struct mount *top)
+{
+	for (;; m = m->parent) {
+		if (m == top)
+			return true;
+		if (m->parent == m)
+			return false;
+	}
+}
+
+/* Is d at or below dentry top, within one file system? */
+static bool dentry_is_under(struct dentry *d, struct dentry *top)
+{
+	for (;; d = d->parent) {
+		if (d == top)
+			return true;
+		if (d->parent == d)
+			return false;
+	}
+}
+
+/* mount --move: the mount whose root is source goes to at. */
+static int do_move(const struct path *at, const char *source)
+{
+	struct path src, old;
+	struct mount *m;
+	bool irq;
+	int err = path_lookup_at(AT_FDCWD, source, LOOKUP_FOLLOW, &src);
+
+	if (err)
+		return err;
+	m = src.mnt;
+	if (src.dentry != m->root || m == root_mount || m->parent == m)
+		err = -EINVAL;
+	else if (!S_ISDIR(at->dentry->inode->mode))
+		err = -ENOTDIR;
+	else if (mount_under(at->mnt, m))
+		err = -ELOOP; /* into itself */
+	if (err) {
+		path_put(&src);
+		return err;
+	}
+	irq = spin_lock_irqsave(&mount_lock);
+	detach_locked(m, &old);
+	attach_locked(m, at->mnt, at->dentry);
+	/* Last in the list: on top of anything already at the target. */
+	list_del(&m->link);
+	list_add_tail(&m->link, &mount_list);
+	spin_unlock_irqrestore(&mount_lock, irq);
+	path_put(&old);
+	path_put(&src);
+	return 0;
+}
+
 static int do_new_mount(const struct path *at, const char *source,
 			const char *type, unsigned flags, const char *opts)
 {
@@ -276,13 +352,30 @@ int vfs_mount(const char *source, const char *target, const char *type,
 	else if (flags & (MS_SHARED | MS_PRIVATE | MS_SLAVE | 1 << 17))
 		err = 0; /* every mount is private: nothing propagates */
 	else if (flags & MS_MOVE)
-		err = -EINVAL; /* not supported */
+		err = source ? do_move(&at, source) : -EINVAL;
 	else if (!S_ISDIR(at.dentry->inode->mode))
 		err = -ENOTDIR;
 	else
 		err = do_new_mount(&at, source ? source : "none",
 				   type ? type : "", flags, opts);
 	path_put(&at);
+	return err;
+}
+
+int vfs_mount_any(const char *source, const char *target, unsigned flags,
+		  const char *opts, const char **type_out)
+{
+	int err = -ENODEV;
+
+	for (struct fs_type *t = fs_types; t; t = t->next) {
+		if (t->nodev)
+			continue;
+		err = vfs_mount(source, target, t->name, flags, opts);
+		if (!err) {
+			*type_out = t->name;
+			return 0;
+		}
+	}
 	return err;
 }
 
@@ -478,3 +571,107 @@ int vfs_sync_supers(void)
 	kfree(v);
 	return err;
 }
+
+/* A task whose root or cwd was old gets new (pivot_root(2)). The old
+ * root stays referenced by the tree, so the puts here never free. */
+struct pivot_refs {
+	struct path old, new;
+};
+
+static void repoint(struct path *p, const struct pivot_refs *r)
+{
+	if (p->mnt == r->old.mnt && p->dentry == r->old.dentry) {
+		path_get(&r->new);
+		path_put(p);
+		*p = r->new;
+	}
+}
+
+static void repoint_task(struct task *t, void *arg)
+{
+	struct fs_struct *fs = t->fs;
+	bool irq;
+
+	if (!fs)
+		return;
+	irq = spin_lock_irqsave(&fs->lock);
+	repoint(&fs->root, arg);
+	repoint(&fs->cwd, arg);
+	spin_unlock_irqrestore(&fs->lock, irq);
+}
+
+/*
+ * pivot_root(2): the mount at new_root becomes the root mount and the old
+ * root is moved to put_old, which must be at or under new_root. Tasks
+ * whose root or cwd was the old root now have the new one.
+ */
+static int do_pivot_root(struct path *new, struct path *put_old)
+{
+	struct mount *n = new->mnt, *old_root = root_mount;
+	struct path root = current->fs->root, was;
+	struct pivot_refs refs;
+	bool irq;
+
+	if (!S_ISDIR(new->dentry->inode->mode) ||
+	    !S_ISDIR(put_old->dentry->inode->mode))
+		return -ENOTDIR;
+	/* The checks in Linux's order: neither may be on the root mount
+	 * (EBUSY); the caller's root and new_root must be mount roots and
+	 * put_old reachable from new_root (EINVAL). Unlike Linux's rootfs,
+	 * Strix's first root mount may be pivoted away from. */
+	if (n == old_root || put_old->mnt == old_root)
+		return -EBUSY;
+	if (root.mnt != old_root || root.dentry != old_root->root ||
+	    new->dentry != n->root || n->parent == n ||
+	    !mount_under(put_old->mnt, n) ||
+	    (put_old->mnt == n && !dentry_is_under(put_old->dentry, n->root)))
+		return -EINVAL;
+	refs.old = (struct path){ old_root, old_root->root };
+	refs.new = (struct path){ n, n->root };
+	path_get(&refs.old);
+	irq = spin_lock_irqsave(&mount_lock);
+	detach_locked(n, &was);
+	attach_locked(old_root, put_old->mnt, put_old->dentry);
+	root_mount = n;
+	/* The root mount is listed first in /proc/mounts. */
+	list_del(&n->link);
+	list_add(&n->link, &mount_list);
+	spin_unlock_irqrestore(&mount_lock, irq);
+	path_put(&was);
+	irq = spin_lock_irqsave(&tasklist_lock);
+	for_each_task(repoint_task, &refs);
+	spin_unlock_irqrestore(&tasklist_lock, irq);
+	path_put(&refs.old);
+	return 0;
+}
+
+static long sys_pivot_root(uaddr_t unew, uaddr_t uold)
+{
+	struct path new, old;
+	char *name;
+	int err = 0;
+
+	if (!capable())
+		return -EPERM;
+	if (!(name = path_from_user(unew, &err)))
+		return err;
+	err = path_lookup_at(AT_FDCWD, name, LOOKUP_FOLLOW | LOOKUP_DIRECTORY,
+			     &new);
+	kfree(name);
+	if (err)
+		return err;
+	if (!(name = path_from_user(uold, &err))) {
+		path_put(&new);
+		return err;
+	}
+	err = path_lookup_at(AT_FDCWD, name, LOOKUP_FOLLOW | LOOKUP_DIRECTORY,
+			     &old);
+	kfree(name);
+	if (!err) {
+		err = do_pivot_root(&new, &old);
+		path_put(&old);
+	}
+	path_put(&new);
+	return err;
+}
+SYSCALL_REGISTER(pivot_root, sys_pivot_root);

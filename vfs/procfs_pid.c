@@ -350,6 +350,10 @@ static int show_maps(const struct proc_ctx *c, struct proc_buf *b)
 			    file_name(v->file, name, PATH_MAX) >= 0) {
 				label = name;
 				ino = v->file->inode->ino;
+			} else if (v->flags & VMA_VVAR) {
+				label = "[vvar]";
+			} else if (v->flags & VMA_VDSO) {
+				label = "[vdso]";
 			} else if (v->flags & VMA_HEAP) {
 				label = "[heap]";
 			} else if (v->flags & VMA_GROWSDOWN) {
@@ -486,10 +490,20 @@ int proc_fdinfo(const struct proc_ctx *c, struct proc_buf *b)
 	return 0;
 }
 
+/* One line for the cgroup v2 hierarchy: "0::PATH" (cgroups(7)). */
 static int show_cgroup(const struct proc_ctx *c, struct proc_buf *b)
 {
-	(void)c;
-	proc_printf(b, "0::/\n");
+	struct process *p = proc_get_process(c->pid);
+	char path[256];
+	int n;
+
+	if (!p)
+		return -ESRCH;
+	n = cgroup_path_of(p, path, sizeof(path));
+	proc_put_process(p);
+	if (n < 0)
+		return n;
+	proc_printf(b, "0::%s\n", path);
 	return 0;
 }
 

@@ -337,6 +337,10 @@ int path_parent_at(int dirfd, const char *path, struct path *parent, char *last,
 /* Copies a path from user memory into a PATH_MAX kmalloc buffer. */
 char *path_from_user(uaddr_t upath, int *err);
 
+/* Makes p the caller's root and working directory (root=, as Linux's
+ * chroot(".") after moving the root mount). */
+void vfs_set_root(const struct path *p);
+
 /* The same operations for kernel-provided paths (root's view). */
 int vfs_mkdir(const char *path, uint32_t mode);
 int vfs_mknod(const char *path, uint32_t mode, uint64_t dev);
@@ -346,6 +350,11 @@ int vfs_link(const char *oldpath, const char *newpath);
 /* ---- mounts (vfs/mount.c) ---- */
 
 void fs_type_register(struct fs_type *t);
+/* Mounts source on target with the first disk file system type (not
+ * nodev) that accepts it, as Linux's mount_block_root tries them; its
+ * name in *type_out. 0 or the last type's error. */
+int vfs_mount_any(const char *source, const char *target, unsigned flags,
+		  const char *opts, const char **type_out);
 struct fs_type *fs_type_find(const char *name);
 /* For file systems that store nothing (procfs, devpts): statfs reports
  * only the block size and name length; unused dentries are dropped. */

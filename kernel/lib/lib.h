@@ -77,6 +77,14 @@ const struct elf64_shdr *elf_section(const void *buf, size_t len, unsigned i);
 const struct elf64_shdr *elf_find_section(const void *buf, size_t len,
 					  uint32_t type);
 
+/* A vDSO image the kernel can map raw (kernel/lib/vdso_image.c): ET_DYN,
+ * one non-writable PT_LOAD at address and offset 0, a PT_DYNAMIC with a
+ * DT_HASH and no relocations or imports. 0 or -ENOEXEC. */
+int vdso_image_check(const void *buf, size_t len);
+/* The address (image-relative) of the function name, found through the
+ * image's DT_HASH table; 0 if absent or the image is malformed. */
+uint64_t vdso_image_sym(const void *buf, size_t len, const char *name);
+
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define ALIGN_UP(x, a) (((x) + (a)-1) & ~((__typeof__(x))(a)-1))
 #define ALIGN_DOWN(x, a) ((x) & ~((__typeof__(x))(a)-1))

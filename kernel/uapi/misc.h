@@ -281,5 +281,6 @@ struct linux_clone_args {
 #define ARCH_GET_GS 0x1004
 #define ARCH_GET_CPUID 0x1011
 #define ARCH_SET_CPUID 0x1012
+#define ARCH_MAP_VDSO_64 0x2003
 
 #endif

@@ -67,6 +67,34 @@ class LinuxBench(Suite):
             "console=ttyS0 rdinit=/test/runner quiet panic=-1"]
 
 
+class StrixBootBench(Suite):
+    """The default image to OpenRC's default runlevel (boot-mark)."""
+    name = "bench-boot-strix"
+    cmdline = "panic=exit"
+    timeout = 900
+    smp = 1
+    qemu_args = ICOUNT
+
+    @property
+    def initrd(self):
+        return os.path.join(BUILD, "initrd-bench-boot.cpio")
+
+
+class LinuxBootBench(Suite):
+    """Debian's Linux booting the same image, openrc-init as rdinit."""
+    name = "bench-boot-linux"
+    cmdline = ""
+    timeout = 900
+    smp = 1
+    use_esp = False
+
+    def __init__(self, kernel):
+        initrd = os.path.join(BUILD, "initrd-bench-boot.cpio")
+        self.qemu_args = ICOUNT + [
+            "-kernel", kernel, "-initrd", initrd, "-append",
+            "console=ttyS0 rdinit=/sbin/init quiet panic=-1"]
+
+
 def figures(serial):
     return {m.group(1): (float(m.group(2)), m.group(3))
             for m in re.finditer(r"bench (\S+): ([0-9.]+) (\S+)", serial)}
@@ -75,13 +103,16 @@ def figures(serial):
 def main():
     kernel = linux_kernel()
     runs = {}
-    for suite in (StrixBench(), LinuxBench(kernel)):
+    for suite in (StrixBench(), LinuxBench(kernel), StrixBootBench(),
+                  LinuxBootBench(kernel)):
         t0 = time.time()
         run = qemu.boot(suite)
         runs[suite.name] = figures(run.serial)
         print(f"  ({suite.name}: {time.time() - t0:.0f}s wall, "
               f"{len(runs[suite.name])} figures, log {run.log_path})")
     strix, linux = runs["bench-strix"], runs["bench-linux"]
+    strix.update(runs["bench-boot-strix"])
+    linux.update(runs["bench-boot-linux"])
     rows = ["| figure | Strix | Linux | Strix/Linux |",
             "| --- | --- | --- | --- |"]
     for name in sorted(set(strix) | set(linux)):

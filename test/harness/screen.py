@@ -5,6 +5,7 @@ library only.
 """
 import gzip
 import struct
+import zlib
 
 DEFAULT_FONT = "/usr/share/consolefonts/Lat15-Fixed16.psf.gz"
 
@@ -33,6 +34,23 @@ def read_ppm(path):
     if len(pixels) != w * h * 3:
         raise ValueError(f"{path}: truncated raster")
     return w, h, pixels
+
+
+def write_png(path, width, height, rgb):
+    """Writes 8-bit RGB pixels (as read_ppm returns them) as a PNG."""
+    def chunk(kind, data):
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + \
+            struct.pack(">I", zlib.crc32(body) & 0xffffffff)
+    stride = width * 3
+    raw = b"".join(b"\0" + rgb[y * stride:(y + 1) * stride]
+                   for y in range(height))
+    with open(path, "wb") as f:
+        f.write(b"\x89PNG\r\n\x1a\n")
+        f.write(chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2,
+                                           0, 0, 0)))
+        f.write(chunk(b"IDAT", zlib.compress(raw, 9)))
+        f.write(chunk(b"IEND", b""))
 
 
 class Font:

@@ -163,13 +163,16 @@ def find_row(rows, text):
 
 class FbconScreen(Suite):
     """A normal boot to the shell: once the kernel is quiet, the screen
-    must show the tail of the kernel log exactly as serial has it."""
+    must show the tail of the kernel log exactly as serial has it.
+    console=ttyS0 keeps init's messages off the screen (by default they
+    are shown there too), so the kernel log and the banner stay there."""
     name = "fbcon-screen"
-    timeout = 90
+    cmdline = "console=ttyS0"
+    timeout = 120
 
     def interact(self, m):
         m.wait_for("init: running init as pid 1", 60)
-        m.wait_for("login: ", 60)
+        m.wait_for("login: ", 90)
         time.sleep(1)  # the console draws at the next tick
         scr = screendump_text(m, "screen")
         m.extra["cols"] = scr.cols
@@ -292,7 +295,8 @@ SUITES = [
 # Suites kept in their own files register here.
 from suite_console import Console  # noqa: E402
 from suite_keyboard import Keyboard  # noqa: E402
+from suite_openrc import OpenRC  # noqa: E402
 from suite_disk import Disk, DiskIntx  # noqa: E402
 from suite_fat import Fat  # noqa: E402
 
-SUITES += [Console(), Keyboard(), Disk(), DiskIntx(), Fat()]
+SUITES += [Console(), Keyboard(), OpenRC(), Disk(), DiskIntx(), Fat()]

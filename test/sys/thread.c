@@ -13,6 +13,11 @@
 #define FUTEX_PRIVATE_FLAG 128
 #define FUTEX_WAIT_PRIVATE (FUTEX_WAIT | FUTEX_PRIVATE_FLAG)
 #define FUTEX_WAKE_PRIVATE (FUTEX_WAKE | FUTEX_PRIVATE_FLAG)
+#define FUTEX_LOCK_PI 6
+#define FUTEX_UNLOCK_PI 7
+#define FUTEX_TRYLOCK_PI 8
+#define FUTEX_WAITERS 0x80000000u
+#define FUTEX_OWNER_DIED 0x40000000u
 
 static atomic_int counter;
 static __thread int tls_value;
@@ -22,8 +27,8 @@ static void *add(void *arg)
 	for (int i = 0; i < 10000; i++)
 		atomic_fetch_add(&counter, 1);
 	tls_value = (int)(long)arg;
-	return (void *)(long)(tls_value * 2 + (syscall(SYS_gettid) !=
-					      getpid()));
+	return (void *)(long)(tls_value * 2 +
+			      (syscall(SYS_gettid) != getpid()));
 }
 
 TEST(threads_share_memory_and_have_own_tls)
@@ -153,7 +158,8 @@ TEST(futex_wait_value_mismatch_and_timeout)
 	int word = 1;
 	struct timespec ts = { 0, 20000000 };
 
-	CHECK_ERR(syscall(SYS_futex, &word, FUTEX_WAIT_PRIVATE, 2, NULL), EAGAIN);
+	CHECK_ERR(syscall(SYS_futex, &word, FUTEX_WAIT_PRIVATE, 2, NULL),
+		  EAGAIN);
 	CHECK_ERR(syscall(SYS_futex, &word, FUTEX_WAIT_PRIVATE, 1, &ts),
 		  ETIMEDOUT);
 	CHECK_EQ(syscall(SYS_futex, &word, FUTEX_WAKE_PRIVATE, 1), 0);
@@ -186,4 +192,96 @@ TEST(gettid_differs_per_thread)
 {
 	CHECK_EQ(syscall(SYS_gettid), getpid());
 	/* checked for other threads in threads_share_memory_... */
+}
+
+/* Priority-inheritance mutexes: pthreads take them with FUTEX_LOCK_PI
+ * when contended and hand them over with FUTEX_UNLOCK_PI. */
+static pthread_mutex_t pi_mutex;
+static long pi_count;
+
+static void *pi_add(void *arg)
+{
+	(void)arg;
+	for (int i = 0; i < 5000; i++) {
+		pthread_mutex_lock(&pi_mutex);
+		long v = pi_count;
+		if (i % 64 == 0)
+			sched_yield();
+		pi_count = v + 1;
+		pthread_mutex_unlock(&pi_mutex);
+	}
+	return NULL;
+}
+
+TEST(pi_mutex_contention)
+{
+	pthread_mutexattr_t a;
+	pthread_t th[4];
+
+	CHECK_EQ(pthread_mutexattr_init(&a), 0);
+	CHECK_EQ(pthread_mutexattr_setprotocol(&a, PTHREAD_PRIO_INHERIT), 0);
+	CHECK_EQ(pthread_mutex_init(&pi_mutex, &a), 0);
+	for (int i = 0; i < 4; i++)
+		CHECK_EQ(pthread_create(&th[i], NULL, pi_add, NULL), 0);
+	for (int i = 0; i < 4; i++)
+		CHECK_EQ(pthread_join(th[i], NULL), 0);
+	CHECK_EQ(pi_count, 4 * 5000);
+}
+
+static void *pi_try_from_other(void *arg)
+{
+	return (void *)(long)pthread_mutex_trylock(arg);
+}
+
+static void *pi_lock_and_die(void *arg)
+{
+	pthread_mutex_lock(arg);
+	return NULL; /* exits holding it */
+}
+
+TEST(pi_mutex_trylock_and_owner_death)
+{
+	pthread_mutexattr_t a;
+	pthread_mutex_t m;
+	pthread_t th;
+	void *ret;
+
+	CHECK_EQ(pthread_mutexattr_init(&a), 0);
+	CHECK_EQ(pthread_mutexattr_setprotocol(&a, PTHREAD_PRIO_INHERIT), 0);
+	CHECK_EQ(pthread_mutexattr_setrobust(&a, PTHREAD_MUTEX_ROBUST), 0);
+	CHECK_EQ(pthread_mutex_init(&m, &a), 0);
+	CHECK_EQ(pthread_mutex_lock(&m), 0);
+	CHECK_EQ(pthread_create(&th, NULL, pi_try_from_other, &m), 0);
+	CHECK_EQ(pthread_join(th, &ret), 0);
+	CHECK_EQ((long)ret, EBUSY);
+	CHECK_EQ(pthread_mutex_unlock(&m), 0);
+	/* A robust PI mutex whose owner exits comes back EOWNERDEAD. */
+	CHECK_EQ(pthread_create(&th, NULL, pi_lock_and_die, &m), 0);
+	CHECK_EQ(pthread_join(th, NULL), 0);
+	CHECK_EQ(pthread_mutex_lock(&m), EOWNERDEAD);
+	CHECK_EQ(pthread_mutex_consistent(&m), 0);
+	CHECK_EQ(pthread_mutex_unlock(&m), 0);
+}
+
+/* The raw protocol: the word holds the owner's TID. */
+TEST(pi_futex_syscall_errors)
+{
+	unsigned word = 0, tid = (unsigned)syscall(SYS_gettid);
+
+	/* Free: LOCK_PI takes it (the kernel writes our TID). */
+	CHECK_EQ(syscall(SYS_futex, &word, FUTEX_LOCK_PI, 0, NULL), 0);
+	CHECK_EQ(word, tid);
+	CHECK_ERR(syscall(SYS_futex, &word, FUTEX_LOCK_PI, 0, NULL), EDEADLK);
+	CHECK_EQ(syscall(SYS_futex, &word, FUTEX_UNLOCK_PI, 0, NULL), 0);
+	CHECK_EQ(word, 0);
+	/* Only the owner may unlock. */
+	CHECK_ERR(syscall(SYS_futex, &word, FUTEX_UNLOCK_PI, 0, NULL), EPERM);
+	/* An owner that does not exist. */
+	word = 0x3ffffff0;
+	CHECK_ERR(syscall(SYS_futex, &word, FUTEX_TRYLOCK_PI, 0, NULL), ESRCH);
+	CHECK_ERR(syscall(SYS_futex, &word, FUTEX_LOCK_PI, 0, NULL), ESRCH);
+	/* OWNER_DIED with no owner: the lock is taken, the bit kept. */
+	word = FUTEX_OWNER_DIED;
+	CHECK_EQ(syscall(SYS_futex, &word, FUTEX_TRYLOCK_PI, 0, NULL), 0);
+	CHECK_EQ(word, FUTEX_OWNER_DIED | tid);
 }
