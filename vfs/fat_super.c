@@ -181,7 +181,12 @@ static int read_bpb(struct fat_sb *fs)
 {
 	uint8_t *sec = kmalloc(SECTOR_SIZE);
 	const char *why;
-	int err = sec ? blk_rw(fs->dev, 0, sec, 1, false) : -ENOMEM;
+	int err;
+
+	/* Writes to the block special file may still sit in the cache:
+	 * out first, so the uncached read sees them. */
+	blk_sync(fs->dev);
+	err = sec ? blk_rw(fs->dev, 0, sec, 1, false) : -ENOMEM;
 
 	if (!err) {
 		err = fat_parse_bpb(sec, SECTOR_SIZE,

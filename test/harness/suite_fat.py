@@ -312,7 +312,7 @@ class Fat(Suite):
         self.must(m, "esp/umount", "umount /boot/efi")
         # A corrupt boot sector (BPB_SecPerClus 3): a mount error.
         self.must(m, "corrupt/damage", "printf '\\003' | dd of=/dev/sdd1 "
-                  "bs=1 seek=13 count=1 conv=notrunc && sync")
+                  "bs=1 seek=13 count=1 conv=notrunc")
         rc, out = self.run(m, "mount -t vfat /dev/sdd1 /mnt")
         self.case("corrupt/refused", rc != 0 and "Invalid argument" in out
                   and "sdd1: not a valid FAT file system: bad "
