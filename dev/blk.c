@@ -256,6 +256,18 @@ int blk_flush(struct blkdev *d)
 	return err;
 }
 
+int blk_flush_all(void)
+{
+	int err = 0;
+
+	for (struct blkdev *d = blk_next(NULL); d; d = blk_next(d)) {
+		int e = d->parent ? 0 : blk_flush(d);
+		if (e && !err)
+			err = e;
+	}
+	return err;
+}
+
 /* ---- registration ---- */
 
 static void add_to_list(struct blkdev *d)

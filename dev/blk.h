@@ -97,6 +97,8 @@ int blk_rw(struct blkdev *d, uint64_t sector, void *buf, uint32_t count,
 	   bool write);
 /* Asks the disk to write its volatile cache to the medium. */
 int blk_flush(struct blkdev *d);
+/* blk_flush() of every disk (reboot(2), as Linux's device_shutdown). */
+int blk_flush_all(void);
 /* The block device with number devnum, or NULL. */
 struct blkdev *blk_get(uint64_t devnum);
 /* The block device a path names (a block special file, e.g. the source of

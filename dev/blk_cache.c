@@ -16,6 +16,7 @@ static struct spinlock cache_lock = SPINLOCK_INIT("bcache");
 /* Sleepers for a buffer's I/O and for write-back batches. */
 static struct wait_queue buf_wq = WAIT_QUEUE_INIT(buf_wq);
 static size_t cache_bytes, cache_budget;
+static size_t cache_ndirty; /* buffers with BUF_DIRTY */
 static bool cache_ready;
 static struct blk_cache_stats stats;
 
@@ -224,8 +225,10 @@ static bool claim(struct buf *b, bool for_read)
 	     (for_read ? !(b->flags & BUF_VALID) : !!(b->flags & BUF_DIRTY));
 	if (ok) {
 		b->flags |= BUF_BUSY;
-		if (!for_read)
+		if (!for_read) {
 			b->flags &= ~BUF_DIRTY;
+			cache_ndirty--;
+		}
 		b->refcount++;
 	}
 	spin_unlock_irqrestore(&cache_lock, irq);
@@ -370,6 +373,8 @@ void bdirty(struct buf *b)
 {
 	bool irq = spin_lock_irqsave(&cache_lock);
 
+	if (!(b->flags & BUF_DIRTY))
+		cache_ndirty++;
 	b->flags |= BUF_VALID | BUF_DIRTY;
 	spin_unlock_irqrestore(&cache_lock, irq);
 }
@@ -458,6 +463,7 @@ static size_t collect_dirty(struct blkdev *dev, struct buf **v, size_t max)
 		    (dev && b->dev != dev))
 			continue;
 		b->flags = (b->flags | BUF_BUSY) & ~BUF_DIRTY;
+		cache_ndirty--;
 		b->refcount++;
 		v[n++] = b;
 	}
@@ -471,9 +477,11 @@ static size_t count_dirty(struct blkdev *dev)
 	size_t n = 0;
 	bool irq = spin_lock_irqsave(&cache_lock);
 
-	if (cache_ready)
+	if (!dev)
+		n = cache_ndirty; /* the flusher: no walk when all is clean */
+	else if (cache_ready)
 		list_for_each_entry(b, &lru, lru)
-			n += (b->flags & BUF_DIRTY) && (!dev || b->dev == dev);
+			n += (b->flags & BUF_DIRTY) && b->dev == dev;
 	spin_unlock_irqrestore(&cache_lock, irq);
 	return n;
 }
@@ -592,6 +600,7 @@ void blk_cache_get_stats(struct blk_cache_stats *st)
 	*st = stats;
 	st->bytes = cache_bytes;
 	st->budget = cache_budget;
+	st->dirty = cache_ndirty;
 	spin_unlock_irqrestore(&cache_lock, irq);
 }
 

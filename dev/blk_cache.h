@@ -9,6 +9,7 @@
 struct blk_cache_stats {
 	uint64_t hits, misses, evictions, writebacks; /* buffers */
 	size_t bytes, budget;			      /* held, allowed */
+	size_t dirty;				      /* buffers dirty now */
 };
 void blk_cache_get_stats(struct blk_cache_stats *st);
 /* Sets the memory budget (bytes); returns the old one. */

@@ -91,11 +91,11 @@ static bool gpt_header(const uint8_t *s, uint64_t lba, uint64_t disk_sectors,
 }
 
 /* Reads the entry array, checks its CRC and collects the used entries
- * (a non-zero type GUID, first <= last within the usable range) into
- * out[], *count of them: 0, GPT_BAD for a bad CRC, or a read error. */
+ * into out[], *count of them: 0, GPT_BAD for a bad CRC, or a read
+ * error. */
 static int gpt_entries(blk_part_read_fn read, void *ctx,
-		       const struct gpt_hdr *h, struct blk_part_info *out,
-		       unsigned max, unsigned *count)
+		       const struct gpt_hdr *h, uint64_t disk_sectors,
+		       struct blk_part_info *out, unsigned max, unsigned *count)
 {
 	static const uint8_t zero[16];
 	uint8_t s[512];
@@ -117,8 +117,10 @@ static int gpt_entries(blk_part_read_fn read, void *ctx,
 			if (idx >= h->nentries)
 				break;
 			crc = blk_crc32(crc, e, GPT_ENTRY_SIZE);
+			/* Linux's is_pte_valid(): a type GUID, within the
+			 * disk (not necessarily the usable range). */
 			if (!memcmp(e, zero, 16) || first > last ||
-			    first < h->first_usable || last > h->last_usable)
+			    last >= disk_sectors)
 				continue;
 			add(out, max, &n, idx + 1, first, last - first + 1);
 		}
@@ -142,7 +144,7 @@ static int gpt_try(blk_part_read_fn read, void *ctx, uint64_t lba,
 		return err;
 	if (!gpt_header(s, lba, disk_sectors, &h))
 		return GPT_BAD;
-	err = gpt_entries(read, ctx, &h, out, max, &n);
+	err = gpt_entries(read, ctx, &h, disk_sectors, out, max, &n);
 	return err ? err : (int)n;
 }
 

@@ -86,6 +86,36 @@ static int get_key(uaddr_t uaddr, bool private, struct futex_key *k)
 	return 0;
 }
 
+/* Sleeps, with w queued on b and current->state already set (both done
+ * under b's lock, so no wake is missed), until a wake, a signal (then
+ * on_signal) or the deadline. Dequeues w unless a waker did. */
+static int futex_sleep(struct futex_bucket *b, struct futex_waiter *w,
+		       uint64_t deadline, int on_signal)
+{
+	int err = 0;
+
+	while (!READ_ONCE(w->woken)) {
+		if (signal_pending(current)) {
+			err = on_signal;
+			break;
+		}
+		if (deadline && time_ns() >= deadline) {
+			err = -ETIMEDOUT;
+			break;
+		}
+		schedule_deadline(deadline);
+		current->state = TASK_INTERRUPTIBLE;
+	}
+	current->state = TASK_RUNNING;
+	mutex_lock(&b->lock);
+	if (w->woken)
+		err = 0; /* woken (a PI waiter: made the owner) after all */
+	else
+		list_del(&w->link);
+	mutex_unlock(&b->lock);
+	return err;
+}
+
 static int futex_wait(uaddr_t uaddr, bool private, uint32_t val,
 		      uint64_t deadline, uint32_t bitset)
 {
@@ -114,30 +144,7 @@ static int futex_wait(uaddr_t uaddr, bool private, uint32_t val,
 	 * after finds us on the list and makes us runnable. */
 	current->state = TASK_INTERRUPTIBLE;
 	mutex_unlock(&b->lock);
-	for (;;) {
-		if (READ_ONCE(w.woken)) {
-			err = 0;
-			break;
-		}
-		if (signal_pending(current)) {
-			err = -ERESTARTSYS;
-			break;
-		}
-		if (deadline && time_ns() >= deadline) {
-			err = -ETIMEDOUT;
-			break;
-		}
-		schedule_deadline(deadline);
-		current->state = TASK_INTERRUPTIBLE;
-	}
-	current->state = TASK_RUNNING;
-	mutex_lock(&b->lock);
-	if (w.woken)
-		err = 0;
-	else
-		list_del(&w.link);
-	mutex_unlock(&b->lock);
-	return err;
+	return futex_sleep(b, &w, deadline, -ERESTARTSYS);
 }
 
 /* Wakes up to n waiters with key (and a matching bitset). Bucket locked. */
@@ -401,28 +408,8 @@ static int futex_lock_pi(uaddr_t uaddr, bool private, uint64_t deadline,
 	list_add_tail(&w.link, &b->waiters);
 	current->state = TASK_INTERRUPTIBLE;
 	mutex_unlock(&b->lock);
-	for (;;) {
-		if (READ_ONCE(w.woken))
-			break;
-		if (signal_pending(current)) {
-			err = -ERESTARTNOINTR;
-			break;
-		}
-		if (deadline && time_ns() >= deadline) {
-			err = -ETIMEDOUT;
-			break;
-		}
-		schedule_deadline(deadline);
-		current->state = TASK_INTERRUPTIBLE;
-	}
-	current->state = TASK_RUNNING;
-	mutex_lock(&b->lock);
-	if (w.woken)
-		err = 0; /* the unlocker made us the owner */
-	else
-		list_del(&w.link);
-	mutex_unlock(&b->lock);
-	return err;
+	/* A signal restarts the lock transparently, as Linux's. */
+	return futex_sleep(b, &w, deadline, -ERESTARTNOINTR);
 }
 
 static int futex_unlock_pi(uaddr_t uaddr, bool private)

@@ -69,6 +69,8 @@ static int init_main(void *unused)
 		pr_warn("initrd: none was loaded\n");
 	}
 	vfs_mount_dev();
+	/* root=/dev/sdXN: the disk becomes the root (vfs/rootdev.c). */
+	vfs_mount_root_device();
 	open_console();
 	if (want && *want) {
 		if (try_init(want) == 0)

@@ -2,6 +2,7 @@
 /* System-wide calls: uname and host names, prctl, arch_prctl, reboot,
  * getrandom, personality. */
 #include "dev/dev.h"
+#include "dev/blk.h"
 #include "proc/proc_internal.h"
 
 #define UTS_RELEASE "6.1.0-strix"
@@ -236,6 +237,11 @@ static long sys_reboot(uint32_t magic1, uint32_t magic2, uint32_t cmd,
 	    (magic2 != LINUX_REBOOT_MAGIC2 && magic2 != LINUX_REBOOT_MAGIC2A &&
 	     magic2 != LINUX_REBOOT_MAGIC2B && magic2 != LINUX_REBOOT_MAGIC2C))
 		return -EINVAL;
+	/* As Linux's device_shutdown: the disks write their volatile caches
+	 * out (what is still dirty in memory is the caller's to sync). */
+	if (cmd == LINUX_REBOOT_CMD_RESTART || cmd == LINUX_REBOOT_CMD_HALT ||
+	    cmd == LINUX_REBOOT_CMD_POWER_OFF)
+		blk_flush_all();
 	switch (cmd) {
 	case LINUX_REBOOT_CMD_CAD_ON:
 	case LINUX_REBOOT_CMD_CAD_OFF:

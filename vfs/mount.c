@@ -538,40 +538,6 @@ ssize_t mounts_show(char *buf, size_t size, bool mountinfo)
 	return n;
 }
 
-int vfs_sync_supers(void)
-{
-	struct mount *m, **v;
-	size_t n = 0, max = 0;
-	int err = 0;
-	bool irq = spin_lock_irqsave(&mount_lock);
-
-	list_for_each_entry(m, &mount_list, link) max++;
-	spin_unlock_irqrestore(&mount_lock, irq);
-	v = kmalloc(MAX(max, 1) * sizeof(*v));
-	if (!v)
-		return -ENOMEM;
-	irq = spin_lock_irqsave(&mount_lock);
-	list_for_each_entry(m, &mount_list, link)
-	{
-		if (n == max)
-			break;
-		if (m->sb->ops && m->sb->ops->sync_fs) {
-			mount_get(m);
-			v[n++] = m;
-		}
-	}
-	spin_unlock_irqrestore(&mount_lock, irq);
-	for (size_t i = 0; i < n; i++) {
-		int e = v[i]->sb->ops->sync_fs(v[i]->sb);
-
-		if (e && !err)
-			err = e;
-		mount_put(v[i]);
-	}
-	kfree(v);
-	return err;
-}
-
 /* A task whose root or cwd was old gets new (pivot_root(2)). The old
  * root stays referenced by the tree, so the puts here never free. */
 struct pivot_refs {
@@ -675,3 +641,37 @@ static long sys_pivot_root(uaddr_t unew, uaddr_t uold)
 	return err;
 }
 SYSCALL_REGISTER(pivot_root, sys_pivot_root);
+
+int vfs_sync_supers(void)
+{
+	struct mount *m, **v;
+	size_t n = 0, max = 0;
+	int err = 0;
+	bool irq = spin_lock_irqsave(&mount_lock);
+
+	list_for_each_entry(m, &mount_list, link) max++;
+	spin_unlock_irqrestore(&mount_lock, irq);
+	v = kmalloc(MAX(max, 1) * sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	irq = spin_lock_irqsave(&mount_lock);
+	list_for_each_entry(m, &mount_list, link)
+	{
+		if (n == max)
+			break;
+		if (m->sb->ops && m->sb->ops->sync_fs) {
+			mount_get(m);
+			v[n++] = m;
+		}
+	}
+	spin_unlock_irqrestore(&mount_lock, irq);
+	for (size_t i = 0; i < n; i++) {
+		int e = v[i]->sb->ops->sync_fs(v[i]->sb);
+
+		if (e && !err)
+			err = e;
+		mount_put(v[i]);
+	}
+	kfree(v);
+	return err;
+}

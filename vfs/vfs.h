@@ -156,7 +156,7 @@ struct super_ops {
 		       const char *opts);
 	/* /proc/mounts: options beyond rw/ro, e.g. ",mode=755". */
 	void (*show_options)(struct super_block *sb, char *buf, size_t size);
-	/* sync(2), syncfs(2), umount: write the file system's own dirty
+	/* sync(2) and syncfs(2): write the file system's own dirty
 	 * state (super block, bitmaps, inodes) into the buffer cache or to
 	 * the disk; the block layer then writes the cache back. Optional. */
 	int (*sync_fs)(struct super_block *sb);
@@ -337,6 +337,10 @@ int path_parent_at(int dirfd, const char *path, struct path *parent, char *last,
 /* Copies a path from user memory into a PATH_MAX kmalloc buffer. */
 char *path_from_user(uaddr_t upath, int *err);
 
+/* root= on the command line (with rootfstype=, rootflags=, rootwait, rw):
+ * mounts that disk and makes it the caller's root, as Linux's
+ * prepare_namespace; panics, as Linux, when it cannot. */
+void vfs_mount_root_device(void);
 /* Makes p the caller's root and working directory (root=, as Linux's
  * chroot(".") after moving the root mount). */
 void vfs_set_root(const struct path *p);

@@ -164,12 +164,17 @@ SELFTEST(blk_cache_hits_and_writeback)
 	brelse(b);
 	if (ram[3136 * 512 + 4097] == 0x99)
 		FAIL("a dirty buffer was written at once\n");
+	blk_cache_get_stats(&st);
+	if (st.dirty != 1)
+		FAIL("%zu dirty buffers counted, not 1\n", st.dirty);
 	flushes = ram_flushes;
 	if (blk_sync(p5) || ram[3136 * 512 + 4097] != 0x99)
 		FAIL("blk_sync did not write the buffer\n");
 	if (ram_flushes != flushes + 1)
 		FAIL("blk_sync did not flush the disk\n");
 	blk_cache_get_stats(&st);
+	if (st.dirty)
+		FAIL("%zu dirty buffers after blk_sync\n", st.dirty);
 	if (!st.hits || !st.writebacks)
 		FAIL("stats: %llu hits, %llu written\n",
 		     (unsigned long long)st.hits,

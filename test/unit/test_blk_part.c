@@ -167,11 +167,15 @@ TEST(blk_gpt_header_checks)
 	put32(img + 512 + 16, 0);
 	put32(img + 512 + 16, blk_crc32(0, img + 512, 92));
 	CHECK_EQ(parse(p, &kind), 1); /* the backup */
-	/* An entry outside the usable range is skipped. */
+	/* As Linux, an entry only has to be on the disk (sdX5 here), not in
+	 * the usable range; one past the end or reversed is skipped. */
 	build_gpt();
 	gpt_entry(2, 4, 10, 20);
+	gpt_entry(2, 5, 100, DISK);
+	gpt_entry(2, 6, 300, 200);
 	gpt_header(1, DISK - 1, 2);
-	CHECK_EQ(parse(p, &kind), 2);
+	CHECK_EQ(parse(p, &kind), 3);
+	CHECK_EQ(p[2].partno, 5);
 	/* A last usable LBA beyond the disk makes the header invalid. */
 	build_gpt();
 	put64(img + 512 + 48, DISK + 5);
