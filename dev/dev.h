@@ -30,6 +30,11 @@ int random_get_bytes(void *buf, size_t n);
  * registers the disks with the block layer. Process context (pid 1). */
 void ahci_init(void);
 
+/* ata.c: finds the IDE controllers (PCI class 01:01), identifies their
+ * disks and registers them with the block layer (ata.dma=0 on the command
+ * line: PIO only). Process context, after the block layer is up. */
+void ata_init(void);
+
 /* pty.c: /dev/ptmx and the pty slaves (major 136). */
 void pty_init(void);
 /* Is pty index live (master open)? Then its slave node's owner. */

@@ -57,6 +57,7 @@ static int init_main(void *unused)
 	 * context, since probing sleeps on interrupts. */
 	blk_init();
 	ahci_init();
+	ata_init();
 	/* Unpacked here, as root in a process, like Linux's populate_rootfs
 	 * in kernel_init. */
 	if (boot_info.initrd_size) {

@@ -145,16 +145,8 @@ static int cg_iterate(struct file *f, struct dir_context *ctx)
 	struct cgroup *cg = node(f->inode)->cg, *child;
 	int64_t nf = nfiles(cg);
 
-	if (ctx->pos == 0) {
-		if (!ctx->fill(ctx, ".", 1, f->inode->ino, DT_DIR))
-			return 0;
-		ctx->pos++;
-	}
-	if (ctx->pos == 1) {
-		if (!ctx->fill(ctx, "..", 2, 1, DT_DIR))
-			return 0;
-		ctx->pos++;
-	}
+	if (!dir_emit_dots(f, ctx))
+		return 0;
 	for (; ctx->pos - 2 < nf; ctx->pos++) {
 		const char *name = cg_files[ctx->pos - 2].name;
 		if (!ctx->fill(ctx, name, strlen(name),

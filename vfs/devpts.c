@@ -64,16 +64,8 @@ static int devpts_iterate(struct file *f, struct dir_context *ctx)
 	char name[16];
 	int n;
 
-	if (ctx->pos == 0) {
-		if (!ctx->fill(ctx, ".", 1, ROOT_INO, DT_DIR))
-			return 0;
-		ctx->pos++;
-	}
-	if (ctx->pos == 1) {
-		if (!ctx->fill(ctx, "..", 2, ROOT_INO, DT_DIR))
-			return 0;
-		ctx->pos++;
-	}
+	if (!dir_emit_dots(f, ctx))
+		return 0;
 	if (ctx->pos == 2) {
 		if (!ctx->fill(ctx, "ptmx", 4, PTMX_INO, DT_CHR))
 			return 0;

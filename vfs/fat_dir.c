@@ -558,16 +558,8 @@ static int fat_iterate(struct file *f, struct dir_context *ctx)
 
 	if (!d->inode || FI(d->inode)->unlinked)
 		return 0; /* removed while open: empty, as Linux */
-	if (ctx->pos == 0) {
-		if (!ctx->fill(ctx, ".", 1, d->inode->ino, DT_DIR))
-			return 0;
-		ctx->pos = 1;
-	}
-	if (ctx->pos == 1) {
-		if (!ctx->fill(ctx, "..", 2, d->parent->inode->ino, DT_DIR))
-			return 0;
-		ctx->pos = 2;
-	}
+	if (!dir_emit_dots(f, ctx))
+		return 0;
 	if (ctx->pos - 2 >= DIR_MAX_SLOTS)
 		return 0;
 	return emit_entries(f, ctx);

@@ -92,6 +92,9 @@ struct file *file_open_path(const struct path *p, unsigned flags)
 	struct file *f;
 	int err;
 
+	/* Socket nodes are reached with connect(2), not open(2). */
+	if (S_ISSOCK(inode->mode) && !(flags & O_PATH))
+		return ERR_PTR(-ENXIO);
 	/* Device nodes get their driver's ops (unless the mount forbids
 	 * devices, MS_NODEV). */
 	if (S_ISCHR(inode->mode) && !(flags & O_PATH)) {

@@ -203,6 +203,35 @@ int vfs_mknod(const char *path, uint32_t mode, uint64_t dev)
 	return create_at_name(AT_FDCWD, path, do_mknod, &a, false);
 }
 
+int vfs_bind_socket(const char *path, uint32_t perm, struct path *out)
+{
+	struct mknod_arg a = { S_IFSOCK | (perm & 07777), 0 };
+	struct target t;
+	int err = target_get_name(AT_FDCWD, path, &t);
+
+	if (err)
+		return err;
+	if (!t.len || is_dot(&t) || t.trailing_slash) {
+		target_put(&t, false);
+		return t.trailing_slash ? -ENOENT : -EEXIST;
+	}
+	err = target_lookup(&t);
+	if (err) {
+		target_put(&t, false);
+		return err;
+	}
+	err = t.d->inode ? -EEXIST : may_create(&t);
+	if (!err)
+		err = do_mknod(t.dir.dentry->inode, t.d, &a);
+	if (!err) {
+		out->mnt = t.dir.mnt;
+		out->dentry = t.d;
+		path_get(out);
+	}
+	target_put(&t, true);
+	return err;
+}
+
 static long sys_mknodat(int dirfd, uaddr_t path, uint32_t mode, uint64_t dev)
 {
 	struct mknod_arg a = { mode, dev };

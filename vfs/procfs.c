@@ -315,16 +315,8 @@ static int proc_iterate(struct file *f, struct dir_context *ctx)
 {
 	struct proc_node *n = f->inode->private;
 
-	if (ctx->pos == 0) {
-		if (!ctx->fill(ctx, ".", 1, f->inode->ino, DT_DIR))
-			return 0;
-		ctx->pos++;
-	}
-	if (ctx->pos == 1) {
-		if (!ctx->fill(ctx, "..", 2, 1, DT_DIR))
-			return 0;
-		ctx->pos++;
-	}
+	if (!dir_emit_dots(f, ctx))
+		return 0;
 	switch (n->kind) {
 	case PK_PIDS:
 		if (emit_static(ctx, proc_root_entries, 2))

@@ -75,6 +75,9 @@ struct proc_entry {
 		.name = NULL \
 	}
 
+/* /proc/net/unix (vfs/af_unix_ops.c), in Linux's format. */
+int unix_proc_show(const struct proc_ctx *c, struct proc_buf *b);
+
 /* The tables (procfs_sys.c, procfs_pid.c). */
 extern const struct proc_entry proc_root_entries[];
 extern const struct proc_entry proc_pid_entries[];

@@ -341,6 +341,11 @@ static const struct proc_entry sys_entries[] = {
 	PROC_END,
 };
 
+static const struct proc_entry net_entries[] = {
+	PROC_FILE("unix", 0444, unix_proc_show),
+	PROC_END,
+};
+
 const struct proc_entry proc_root_entries[] = {
 	PROC_FILE("cgroups", 0444, show_cgroups),
 	PROC_FILE("cmdline", 0444, show_cmdline),
@@ -351,6 +356,7 @@ const struct proc_entry proc_root_entries[] = {
 	PROC_FILE("meminfo", 0444, show_meminfo),
 	PROC_FILE("partitions", 0444, show_partitions),
 	PROC_LINK("mounts", link_mounts),
+	PROC_DIR("net", net_entries),
 	PROC_LINK("self", link_self),
 	PROC_FILE("stat", 0444, show_stat),
 	PROC_FILE("swaps", 0444, show_empty_swaps),

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* read, write and their vector and positional forms, lseek, sendfile. */
+#include "vfs/socket.h"
 #include "vfs/vfs.h"
 
 /* Linux caps one transfer at INT_MAX rounded to pages (MAX_RW_COUNT). */
@@ -141,6 +142,15 @@ static ssize_t rw_vector(int fd, uaddr_t uiov, int cnt, int64_t off,
 	}
 	if (positional && (off < 0 || !seekable(f))) {
 		done = off < 0 ? -EINVAL : -ESPIPE;
+		goto out;
+	}
+	if (sock_from_file(f)) {
+		/* One message for all the vectors (datagram boundaries). */
+		struct msg_iter it;
+
+		done = sock_iter_init(&it, iov, cnt);
+		if (!done)
+			done = sock_rw_iter(f, &it, write);
 		goto out;
 	}
 	if (!positional && atomic_pos(f))

@@ -2,6 +2,26 @@
 /* getdents64(2) and the older getdents(2). */
 #include "vfs/vfs.h"
 
+bool dir_emit_dots(struct file *f, struct dir_context *ctx)
+{
+	struct dentry *d = f->path.dentry;
+
+	if (ctx->pos == 0) {
+		if (!ctx->fill(ctx, ".", 1, f->inode->ino, DT_DIR))
+			return false;
+		ctx->pos++;
+	}
+	if (ctx->pos == 1) {
+		uint64_t up = d && d->parent && d->parent->inode ?
+				      d->parent->inode->ino :
+				      f->inode->ino;
+		if (!ctx->fill(ctx, "..", 2, up, DT_DIR))
+			return false;
+		ctx->pos++;
+	}
+	return true;
+}
+
 struct getdents_ctx {
 	struct dir_context ctx;
 	char *buf;

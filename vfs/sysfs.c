@@ -284,16 +284,8 @@ static int sys_iterate(struct file *f, struct dir_context *ctx)
 	int64_t index = 2;
 	char name[16];
 
-	if (ctx->pos == 0) {
-		if (!ctx->fill(ctx, ".", 1, f->inode->ino, DT_DIR))
-			return 0;
-		ctx->pos++;
-	}
-	if (ctx->pos == 1) {
-		if (!ctx->fill(ctx, "..", 2, 1, DT_DIR))
-			return 0;
-		ctx->pos++;
-	}
+	if (!dir_emit_dots(f, ctx))
+		return 0;
 	switch (n->kind) {
 	case SK_DIR:
 		for (const struct sys_dir *c = n->dir->children; c->name;

@@ -345,16 +345,8 @@ static int tmpfs_iterate(struct file *f, struct dir_context *ctx)
 
 	if (!d->inode)
 		return -ENOENT; /* removed while open */
-	if (ctx->pos == 0) {
-		if (!ctx->fill(ctx, ".", 1, d->inode->ino, DT_DIR))
-			return 0;
-		ctx->pos++;
-	}
-	if (ctx->pos == 1) {
-		if (!ctx->fill(ctx, "..", 2, d->parent->inode->ino, DT_DIR))
-			return 0;
-		ctx->pos++;
-	}
+	if (!dir_emit_dots(f, ctx))
+		return 0;
 	return dentry_for_each_child(d, ctx->pos - 2, emit_child, ctx);
 }
 

@@ -40,11 +40,16 @@ int iobuf_get(const struct iobuf *b, size_t off, void *dst, size_t n);
 int iobuf_zero(const struct iobuf *b, size_t off, size_t n);
 
 /* getdents: fill() returns false when the caller's buffer is full. */
+struct dir_context;
 struct dir_context {
 	bool (*fill)(struct dir_context *ctx, const char *name, size_t len,
 		     uint64_t ino, unsigned type);
 	int64_t pos; /* entries already returned (the file position) */
 };
+
+/* Emits "." and ".." (positions 0 and 1) if ctx is not past them; false
+ * when the caller's buffer filled up (as Linux's dir_emit_dots). */
+bool dir_emit_dots(struct file *f, struct dir_context *ctx);
 
 /* Readiness for poll/select/epoll: a file's poll op reports the current
  * mask and, if pt is given, queues on its wait queues. */
@@ -350,6 +355,10 @@ int vfs_mkdir(const char *path, uint32_t mode);
 int vfs_mknod(const char *path, uint32_t mode, uint64_t dev);
 int vfs_symlink(const char *target, const char *path);
 int vfs_link(const char *oldpath, const char *newpath);
+/* bind(2) of a unix socket: creates the S_IFSOCK node path (perm less
+ * the umask), relative to the cwd, and returns it referenced in *out.
+ * 0 or -errno (-EEXIST if the name exists). */
+int vfs_bind_socket(const char *path, uint32_t perm, struct path *out);
 
 /* ---- mounts (vfs/mount.c) ---- */
 

@@ -42,6 +42,7 @@ class Machine:
         self._buf = bytearray()
         self._lock = threading.Condition()
         self._make_image()
+        suite.prepare(self.dir)
 
     def _make_image(self):
         if not self.suite.use_esp:
@@ -60,7 +61,8 @@ class Machine:
         if os.path.exists(self.monitor_path):
             os.unlink(self.monitor_path)
         env = dict(os.environ, HEADLESS="1", SMP=str(self.suite.smp),
-                   MEM=self.suite.mem, BUILD=self.dir)
+                   MEM=self.suite.mem, BUILD=self.dir,
+                   MACHINE=self.suite.machine)
         args = ["sh", os.path.join(ROOT, "test/harness/run-qemu.sh"),
                 self.image, "-monitor",
                 f"unix:{self.monitor_path},server,nowait"] + self.suite.qemu_args

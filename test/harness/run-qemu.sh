@@ -3,6 +3,8 @@
 # Usage: run-qemu.sh ESP.img [extra qemu args...]
 # HEADLESS=1: serial on stdio and no window; otherwise a window when a
 # display exists, with serial on stdio too. SMP, MEM set CPUs and RAM.
+# MACHINE=pc: the i440FX + PIIX3 machine, whose IDE controller gets the
+# ESP as primary master (on q35, the default, it is AHCI port 0).
 set -eu
 img=$1
 shift
@@ -29,7 +31,7 @@ if [ "$img" = none ]; then
 fi
 
 exec qemu-system-x86_64 \
-	-machine q35 $accel -smp "${SMP:-2}" -m "${MEM:-1G}" \
+	-machine "${MACHINE:-q35}" $accel -smp "${SMP:-2}" -m "${MEM:-1G}" \
 	-drive if=pflash,format=raw,readonly=on,file="$code" \
 	-drive if=pflash,format=raw,file="$vars" \
 	$disk \

@@ -23,6 +23,11 @@ class Suite:
     esp_mb = 128
     use_esp = True  # False: boot without the ESP disk (Linux via -kernel)
     qemu_args = []
+    machine = "q35"  # QEMU's -machine (run-qemu.sh's MACHINE)
+
+    def prepare(self, dir):
+        """Before QEMU starts: makes what the suite needs in dir (its
+        disk images, say)."""
 
     def interact(self, m):
         """Drives the running machine; by default just lets it run."""
@@ -297,6 +302,8 @@ from suite_console import Console  # noqa: E402
 from suite_keyboard import Keyboard  # noqa: E402
 from suite_openrc import OpenRC  # noqa: E402
 from suite_disk import Disk, DiskIntx  # noqa: E402
+from suite_ide import Ide  # noqa: E402
 from suite_fat import Fat  # noqa: E402
 
-SUITES += [Console(), Keyboard(), OpenRC(), Disk(), DiskIntx(), Fat()]
+SUITES += [Console(), Keyboard(), OpenRC(), Disk(), DiskIntx(), Ide(dma=True),
+           Ide(dma=False), Fat()]

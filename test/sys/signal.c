@@ -249,14 +249,15 @@ TEST(sigpipe_on_write_to_closed_pipe)
 	pid_t pid;
 
 	CHECK_EQ(pipe(fd), 0);
+	/* The read end goes before the fork: a child that ran first would
+	 * otherwise write while the parent still held it. */
+	close(fd[0]);
 	pid = fork();
 	CHECK(pid >= 0);
 	if (pid == 0) {
-		close(fd[0]);
 		write(fd[1], "x", 1);
 		_exit(0);
 	}
-	close(fd[0]);
 	close(fd[1]);
 	CHECK_EQ(waitpid(pid, &status, 0), pid);
 	CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGPIPE);
