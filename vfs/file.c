@@ -168,6 +168,8 @@ int vfs_mmap_check(struct file *f, int prot, bool shared)
 		return -EACCES;
 	if (shared && (prot & PROT_WRITE) && mode != O_RDWR)
 		return -EACCES;
+	if (shared && (prot & PROT_WRITE) && f->ops->mmap_copy)
+		return -ENODEV; /* no page cache to share */
 	if ((prot & PROT_EXEC) &&
 	    (f->path.mnt && (f->path.mnt->flags & MS_NOEXEC)))
 		return -EPERM;

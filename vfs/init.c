@@ -3,7 +3,7 @@
 #include "vfs/vfs.h"
 
 extern struct fs_type tmpfs_type, devtmpfs_type, procfs_type, devpts_type,
-	sysfs_type, cgroup2_type;
+	sysfs_type, cgroup2_type, vfat_type;
 int vfs_mount_root(const char *type, const char *opts);
 void pipe_init(void);
 void devtmpfs_links(void);
@@ -21,6 +21,7 @@ void vfs_init(void)
 	fs_type_register(&sysfs_type);
 	fs_type_register(&cgroup2_type);
 	ext2_register();
+	fs_type_register(&vfat_type);
 	pipe_init();
 	err = vfs_mount_root("tmpfs", "mode=755");
 	if (err)

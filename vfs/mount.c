@@ -87,22 +87,30 @@ void mount_get(struct mount *m)
 	__atomic_add_fetch(&m->refcount, 1, __ATOMIC_RELAXED);
 }
 
+/* Each mount holds a reference on its super block; the last one going
+ * lets the file system write back and mark the volume clean. */
+static void super_put(struct super_block *sb)
+{
+	if (__atomic_sub_fetch(&sb->refcount, 1, __ATOMIC_ACQ_REL) > 0)
+		return;
+	if (sb->ops && sb->ops->put_super)
+		sb->ops->put_super(sb);
+}
+
 void mount_put(struct mount *m)
 {
-	struct super_block *sb = m->sb;
+	struct super_block *sb;
 
 	if (__atomic_sub_fetch(&m->refcount, 1, __ATOMIC_ACQ_REL) > 0)
 		return;
-	/* A detached mount, now unused. Without put_super the super block
-	 * stays (its dentries may still be cached; tmpfs memory is freed
-	 * with its inodes as they go); with it, the last mount of a disk
-	 * file system writes it back and frees it. */
+	/* A detached mount, now unused. The super block stays (its
+	 * dentries may still be cached); tmpfs memory is freed with its
+	 * inodes as they go. */
+	sb = m->sb;
 	dput(m->root);
 	kfree(m->source);
 	kfree(m);
-	if (!__atomic_sub_fetch(&sb->refcount, 1, __ATOMIC_ACQ_REL) &&
-	    sb->ops && sb->ops->put_super)
-		sb->ops->put_super(sb);
+	super_put(sb);
 }
 
 struct mount *mount_lookup(struct mount *mnt, struct dentry *d)

@@ -74,6 +74,9 @@ struct file_ops {
 	int (*fsync)(struct file *f);
 	/* mmap: a referenced page with the file's bytes at page index. */
 	int (*get_page)(struct file *f, uint64_t index, struct page **out);
+	/* get_page returns a private copy (no page cache): writable
+	 * MAP_SHARED mappings are refused with ENODEV. */
+	bool mmap_copy;
 	/* Files on the shared anonymous inode: "[eventfd]", as /proc shows
 	 * them ("anon_inode:[eventfd]"). */
 	const char *anon_name;
@@ -162,8 +165,10 @@ struct super_ops {
 	 * state (super block, bitmaps, inodes) into the buffer cache or to
 	 * the disk; the block layer then writes the cache back. Optional. */
 	int (*sync_fs)(struct super_block *sb);
-	/* The last mount of sb went (umount): write back and free sb (and
-	 * its root dentry). Optional: without it sb stays. */
+	/* The last mount of sb went (umount): write back and mark the volume
+	 * clean; the file system may free sb here (ext2 does) or keep it
+	 * while its inodes and dentries live (vfat). Optional: without it
+	 * sb stays. */
 	void (*put_super)(struct super_block *sb);
 };
 

@@ -305,6 +305,7 @@ from suite_disk import Disk, DiskIntx  # noqa: E402
 from suite_ide import Ide  # noqa: E402
 from suite_ext2 import Ext2  # noqa: E402
 from suite_rootdisk import RootDisk  # noqa: E402
+from suite_fat import Fat  # noqa: E402
 
 SUITES += [Console(), Keyboard(), OpenRC(), Disk(), DiskIntx(), Ide(dma=True),
-           Ide(dma=False), Ext2(), RootDisk()]
+           Ide(dma=False), Ext2(), Fat(), RootDisk()]
