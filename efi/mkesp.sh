@@ -29,7 +29,8 @@ if [ -n "${CMDLINE:-}" ]; then
 fi
 
 dd if=/dev/zero of="$tmp" bs=1M count="$mb" status=none
-sgdisk --clear --new=1:2048:-2048 --typecode=1:EF00 \
+# The partition ends where the FAT volume does: mb - 2 MiB from 1 MiB on.
+sgdisk --clear --new=1:2048:$((2048 + (mb - 2) * 2048 - 1)) --typecode=1:EF00 \
 	--change-name=1:"EFI System Partition" "$tmp" >/dev/null
 dd if="$part" of="$tmp" bs=1M seek=1 conv=notrunc status=none
 rm -f "$part"
