@@ -1,8 +1,11 @@
-"""root=: the default image's files on an ext2 partition of a second AHCI
-disk; the kernel boots with root=/dev/sdb1 rw, OpenRC runs from the disk,
-the guest writes a file, shuts down, and the host's e2fsck -fn must find
-the partition clean with the file in it."""
+"""root=: the default image's files on an ext2 partition of a second disk,
+on the pc machine's IDE (the ext2 suite uses AHCI); the kernel boots with
+root=/dev/sdb1 rw, OpenRC runs from the disk, a 100 MiB file is checked,
+the guest writes a file and reboots (QEMU's -no-reboot ends the run), and
+the host's e2fsck -fn must find the partition clean with the file in it."""
+import hashlib
 import os
+import random
 import re
 import shutil
 import subprocess
@@ -15,7 +18,8 @@ MKE2FS = shutil.which("mke2fs") or "/sbin/mke2fs"
 E2FSCK = shutil.which("e2fsck") or "/sbin/e2fsck"
 DEBUGFS = shutil.which("debugfs") or "/sbin/debugfs"
 PART_START = 2048  # sectors: the partition begins at 1 MiB
-PART_MB = 96
+PART_MB = 224
+BIG_MB = 100
 PROMPT = "@@> "
 MARK = "written on the disk root by the guest"
 
@@ -23,7 +27,8 @@ MARK = "written on the disk root by the guest"
 class RootDisk(Suite):
     name = "rootdisk"
     cmdline = "root=/dev/sdb1 rw rootwait panic=exit"
-    timeout = 300
+    timeout = 420
+    machine = "pc"
 
     def __init__(self):
         self.results = []
@@ -43,6 +48,10 @@ class RootDisk(Suite):
                            check=True)
         with open(os.path.join(tree, "etc", "strix-rootdisk"), "w") as f:
             f.write("this root is on /dev/sdb1\n")
+        big = random.Random(100).randbytes(BIG_MB << 20)
+        self.big_sha = hashlib.sha256(big).hexdigest()
+        with open(os.path.join(tree, "root", "big.bin"), "wb") as f:
+            f.write(big)
         for p in (part, self.disk):
             if os.path.exists(p):
                 os.unlink(p)
@@ -101,9 +110,13 @@ class RootDisk(Suite):
             states = re.findall(r"\[\s*(\w+)", out)
             self.case("services-started", len(states) >= 5 and all(
                 st == "started" for st in states), out[-300:])
-            self.run(m, "write", f"echo '{MARK}' > /root/guest.txt && sync")
-            m.type("openrc-shutdown --poweroff now\n")
-            m.wait_for("Power down", 120)
+            out = self.run(m, "big-file", "sha256sum /root/big.bin",
+                           timeout=180)
+            self.case("big-file-sha256", self.big_sha in out, out[-200:])
+            self.run(m, "write", f"echo '{MARK}' > /root/guest.txt")
+            # "reboot" is the profile's alias for openrc-shutdown.
+            m.type("reboot\n")
+            m.wait_for("reboot: Restarting system", 120)
         except Timeout:
             self.case("session", False, "timed out")
             m.kill()
