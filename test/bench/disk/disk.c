@@ -121,6 +121,14 @@ static int fail(const char *what)
 	return 1;
 }
 
+/* fail() for a file still open: closes it so the umount can go on. */
+static int fail_close(int fd, const char *what)
+{
+	fail(what);
+	close(fd);
+	return 1;
+}
+
 /* Writes FILE_MB MiB in CHUNK writes and fsyncs; *mbs: MB/s (10^6
  * bytes a second). */
 static int seq_write(char *buf, double *mbs)
@@ -134,10 +142,10 @@ static int seq_write(char *buf, double *mbs)
 	for (int i = 0; i < FILE_MB; i++) {
 		memset(buf, 'a' + i % 26, 64);
 		if (write(fd, buf, CHUNK) != CHUNK)
-			return fail("write");
+			return fail_close(fd, "write");
 	}
 	if (fsync(fd))
-		return fail("fsync");
+		return fail_close(fd, "fsync");
 	t = bench_now_us() - t;
 	close(fd);
 	*mbs = (double)FILE_MB * CHUNK / t;
@@ -158,6 +166,7 @@ static int seq_read(char *buf, double *mbs)
 	for (i = 0; read(fd, buf, CHUNK) == CHUNK; i++)
 		if (buf[0] != 'a' + i % 26 || buf[CHUNK - 1] != 0x5a) {
 			printf("disk: chunk %d reads back wrong\n", i);
+			close(fd);
 			return 1;
 		}
 	t = bench_now_us() - t;
