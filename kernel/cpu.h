@@ -43,7 +43,6 @@ struct cpu_tables {
 	struct tss tss __aligned(16);
 };
 
-
 /* Loads a GDT with a TSS whose IST stacks are ist_stacks[0..2]. */
 void gdt_init_cpu(struct cpu_tables *t, const uint64_t ist_tops[3]);
 /* Tells user space (the vDSO's getcpu) which CPU this is: the GDT's

@@ -270,9 +270,8 @@ static long sys_clone3(uaddr_t uargs, size_t size)
 		if (b)
 			return -E2BIG;
 	}
-	if (a.set_tid || a.set_tid_size || a.cgroup ||
-	    (a.flags & CSIGNAL) || a.exit_signal > NSIG ||
-	    (a.stack && !a.stack_size))
+	if (a.set_tid || a.set_tid_size || a.cgroup || (a.flags & CSIGNAL) ||
+	    a.exit_signal > NSIG || (a.stack && !a.stack_size))
 		return -EINVAL;
 	r = (struct clone_req){
 		.flags = a.flags,

@@ -99,8 +99,8 @@ struct task *task_alloc(void)
 		kfree(t);
 		return NULL;
 	}
-	t->user_regs = (struct trap_frame *)((char *)t->kstack + KSTACK_SIZE) -
-		       1;
+	t->user_regs =
+		(struct trap_frame *)((char *)t->kstack + KSTACK_SIZE) - 1;
 	list_init(&t->run_link);
 	list_init(&t->thread_link);
 	list_init(&t->pending.queue);
@@ -131,8 +131,7 @@ void task_free(struct task *t)
 {
 	struct sigqueue *q, *n;
 
-	list_for_each_entry_safe(q, n, &t->pending.queue, link)
-		kfree(q);
+	list_for_each_entry_safe(q, n, &t->pending.queue, link) kfree(q);
 	kfree(t->fpu);
 	kstack_free(t->kstack);
 	kfree(t);

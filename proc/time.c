@@ -33,9 +33,9 @@ static uint64_t process_cputime(struct process *p)
 	uint64_t sum = p->utime_ns + p->stime_ns;
 	bool irq = spin_lock_irqsave(&tasklist_lock);
 
-	list_for_each_entry(t, &p->threads, thread_link)
-		if (t->state != TASK_DEAD)
-			sum += thread_cputime(t);
+	list_for_each_entry(t, &p->threads,
+			    thread_link) if (t->state != TASK_DEAD)
+		sum += thread_cputime(t);
 	spin_unlock_irqrestore(&tasklist_lock, irq);
 	return sum;
 }
@@ -275,8 +275,7 @@ static uint64_t tv_to_ns(const struct linux_timeval *tv)
 	return tv->tv_sec * NSEC_PER_SEC + tv->tv_usec * 1000;
 }
 
-static void get_itimer(struct process *p, int which,
-		       struct linux_itimerval *v)
+static void get_itimer(struct process *p, int which, struct linux_itimerval *v)
 {
 	uint64_t now = time_ns();
 

@@ -53,7 +53,8 @@ static void clobber(int sig)
 {
 	(void)sig;
 	__asm__ volatile("xor %%eax, %%eax; pxor %%xmm0, %%xmm0;"
-			 "pxor %%xmm7, %%xmm7" ::: "eax", "xmm0", "xmm7");
+			 "pxor %%xmm7, %%xmm7" ::
+				 : "eax", "xmm0", "xmm7");
 	got++;
 }
 
@@ -309,8 +310,7 @@ TEST(tgkill_targets_a_thread)
 		 0);
 	CHECK_EQ(got, 1);
 	CHECK_ERR(syscall(SYS_tgkill, getpid(), 99999, SIGUSR1), ESRCH);
-	CHECK_ERR(syscall(SYS_tgkill, 0, syscall(SYS_gettid), SIGUSR1),
-		  EINVAL);
+	CHECK_ERR(syscall(SYS_tgkill, 0, syscall(SYS_gettid), SIGUSR1), EINVAL);
 	CHECK_ERR(kill(getpid(), 99), EINVAL);
 	CHECK_EQ(kill(getpid(), 0), 0);
 }
