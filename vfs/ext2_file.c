@@ -154,35 +154,6 @@ static int ext2_get_page(struct file *f, uint64_t index, struct page **out)
 	return ext2_pc_page(f->inode, index, true, false, true, out);
 }
 
-static int64_t ext2_llseek(struct file *f, int64_t off, int whence)
-{
-	int64_t base;
-
-	switch (whence) {
-	case SEEK_SET:
-		base = 0;
-		break;
-	case SEEK_CUR:
-		base = (int64_t)f->pos;
-		break;
-	case SEEK_END:
-		base = (int64_t)f->inode->size;
-		break;
-	case SEEK_DATA: /* holes are not reported: all data */
-	case SEEK_HOLE:
-		if (off < 0 || (uint64_t)off >= f->inode->size)
-			return -ENXIO;
-		return whence == SEEK_DATA ? off : (int64_t)f->inode->size;
-	default:
-		return -EINVAL;
-	}
-	if (__builtin_add_overflow(base, off, &base))
-		return -EOVERFLOW;
-	if (base < 0)
-		return -EINVAL;
-	return base;
-}
-
 static int ext2_fsync(struct file *f)
 {
 	struct inode *i = f->inode;
@@ -245,24 +216,14 @@ int ext2_setattr(struct dentry *d, const struct iattr *a)
 		if (err)
 			return err;
 	}
-	if (a->valid & ATTR_MODE)
-		i->mode = (i->mode & S_IFMT) | (a->mode & 07777);
-	if (a->valid & ATTR_UID)
-		i->uid = a->uid;
-	if (a->valid & ATTR_GID)
-		i->gid = a->gid;
-	if (a->valid & ATTR_ATIME)
-		i->atime = a->atime;
-	if (a->valid & ATTR_MTIME)
-		i->mtime = a->mtime;
-	i->ctime = current_time();
+	setattr_copy(i, a);
 	return ext2_write_inode(i);
 }
 
 const struct file_ops ext2_file_fops = {
 	.read = ext2_read,
 	.write = ext2_write,
-	.llseek = ext2_llseek,
+	.llseek = generic_file_llseek,
 	.fsync = ext2_fsync,
 	.get_page = ext2_get_page,
 };

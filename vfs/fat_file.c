@@ -178,33 +178,6 @@ static ssize_t fat_write(struct file *f, const struct iobuf *b, uint64_t *pos)
 	return done ? (ssize_t)done : err;
 }
 
-static int64_t fat_llseek(struct file *f, int64_t off, int whence)
-{
-	int64_t base;
-
-	switch (whence) {
-	case SEEK_SET:
-		base = 0;
-		break;
-	case SEEK_CUR:
-		base = (int64_t)f->pos;
-		break;
-	case SEEK_END:
-		base = (int64_t)f->inode->size;
-		break;
-	case SEEK_DATA: /* FAT has no holes */
-	case SEEK_HOLE:
-		if (off < 0 || (uint64_t)off >= f->inode->size)
-			return -ENXIO;
-		return whence == SEEK_DATA ? off : (int64_t)f->inode->size;
-	default:
-		return -EINVAL;
-	}
-	if (__builtin_add_overflow(base, off, &base))
-		return -EOVERFLOW;
-	return base < 0 ? -EINVAL : base;
-}
-
 /* fsync(2): the entry, FSInfo and every dirty block of the volume. */
 int fat_fsync_inode(struct inode *i)
 {
@@ -247,7 +220,7 @@ static int fat_get_page(struct file *f, uint64_t index, struct page **out)
 const struct file_ops fat_file_fops = {
 	.read = fat_read,
 	.write = fat_write,
-	.llseek = fat_llseek,
+	.llseek = generic_file_llseek,
 	.fsync = fat_fsync,
 	.get_page = fat_get_page,
 	.mmap_copy = true,

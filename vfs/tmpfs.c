@@ -281,17 +281,7 @@ int tmpfs_setattr(struct dentry *d, const struct iattr *a)
 			return err;
 		i->mtime = current_time();
 	}
-	if (a->valid & ATTR_MODE)
-		i->mode = (i->mode & S_IFMT) | (a->mode & 07777);
-	if (a->valid & ATTR_UID)
-		i->uid = a->uid;
-	if (a->valid & ATTR_GID)
-		i->gid = a->gid;
-	if (a->valid & ATTR_ATIME)
-		i->atime = a->atime;
-	if (a->valid & ATTR_MTIME)
-		i->mtime = a->mtime;
-	i->ctime = current_time();
+	setattr_copy(i, a);
 	return 0;
 }
 

@@ -172,35 +172,6 @@ static int tmpfs_get_page(struct file *f, uint64_t index, struct page **out)
 	return 0;
 }
 
-static int64_t generic_llseek(struct file *f, int64_t off, int whence)
-{
-	int64_t base;
-
-	switch (whence) {
-	case SEEK_SET:
-		base = 0;
-		break;
-	case SEEK_CUR:
-		base = (int64_t)f->pos;
-		break;
-	case SEEK_END:
-		base = (int64_t)f->inode->size;
-		break;
-	case SEEK_DATA: /* no holes are reported: all data */
-	case SEEK_HOLE:
-		if (off < 0 || (uint64_t)off >= f->inode->size)
-			return -ENXIO;
-		return whence == SEEK_DATA ? off : (int64_t)f->inode->size;
-	default:
-		return -EINVAL;
-	}
-	if (__builtin_add_overflow(base, off, &base))
-		return -EOVERFLOW;
-	if (base < 0)
-		return -EINVAL;
-	return base;
-}
-
 static int tmpfs_fsync(struct file *f)
 {
 	(void)f;
@@ -210,7 +181,7 @@ static int tmpfs_fsync(struct file *f)
 const struct file_ops tmpfs_file_ops = {
 	.read = tmpfs_read,
 	.write = tmpfs_write,
-	.llseek = generic_llseek,
+	.llseek = generic_file_llseek,
 	.fsync = tmpfs_fsync,
 	.get_page = tmpfs_get_page,
 };

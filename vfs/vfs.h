@@ -347,6 +347,12 @@ char *path_from_user(uaddr_t upath, int *err);
  * mounts that disk and makes it the caller's root, as Linux's
  * prepare_namespace; panics, as Linux, when it cannot. */
 void vfs_mount_root_device(void);
+/* lseek for files whose size is inode->size and that report no holes. */
+int64_t generic_file_llseek(struct file *f, int64_t off, int whence);
+/* Applies a's mode, owner and times to i and sets ctime (after the file
+ * system has dealt with ATTR_SIZE), as Linux's setattr_copy. */
+void setattr_copy(struct inode *i, const struct iattr *a);
+
 /* Makes p the caller's root and working directory (root=, as Linux's
  * chroot(".") after moving the root mount). */
 void vfs_set_root(const struct path *p);
